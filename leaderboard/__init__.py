@@ -1,0 +1,1 @@
+"""Class leaderboard: scoring of submitted predictions."""
