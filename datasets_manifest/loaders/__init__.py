@@ -1,0 +1,1 @@
+"""Loaders: turn fetched (or mirrored) dataset files into arrays, strings and records."""
