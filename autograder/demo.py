@@ -1,0 +1,47 @@
+"""The kit's main job on bundled material: build every assignment (proving each one), then
+grade its bundled example submissions (reference, untouched stub, a few wrong answers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.build.builder import (
+    generate,
+    list_assignments,
+    repo_root,
+    solution_path,
+    write_build,
+)
+from autograder.build.markup import parse_solution
+from autograder.build.prove import prove_bundle
+from autograder.catalog import load_catalog
+from autograder.grade.batch import grade_batch
+from autograder.sandbox import WARNING_NO_BWRAP, bwrap_available
+
+console = Console()
+
+
+def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
+    root, failed = repo_root(), False
+    if not bwrap_available():
+        console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
+    for slug in list_assignments(root):
+        bundle = write_build(generate(parse_solution(solution_path(root, slug)), root), root, slug)
+        problems = prove_bundle(bundle)
+        for problem in problems:
+            console.print(f"[red]✗ {slug}: {problem}[/red]")
+        failed |= bool(problems)
+        examples = bundle / "examples"
+        bugs = load_catalog(root / "solutions" / slug / "catalog.toml")[:bugs_per_assignment]
+        subs = [examples / "reference.ipynb", examples / "stub.ipynb",
+                *[examples / f"bug-{b.name}.ipynb" for b in bugs]]
+        results = grade_batch(bundle, subs, out / slug)
+        from autograder.commands import print_gradebook
+
+        console.rule(f"{slug}: gradebook ({out / slug / 'gradebook.csv'})")
+        print_gradebook(results)
+    console.print("[red]demo found problems[/red]" if failed else
+                  "[green]demo done: every assignment built and proven[/green]")
+    return 1 if failed else 0

@@ -1,0 +1,111 @@
+"""Grade many submissions in parallel, one grading process each, and write the gradebook.
+
+Each submission is graded by `python -m autograder.grade.one` in its own process with an
+overall time limit, so even a crash of the grading process costs only that submission. Results
+go to OUT/<submission>/results.json + feedback.txt; the class gets OUT/gradebook.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from autograder.grade.one import load_bundle, zero_result
+from autograder.results import SubmissionResult, load_result
+
+
+def expand_submissions(paths: list[Path]) -> list[Path]:
+    """Notebook files from files and folders (folders are searched recursively)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        else:
+            found.append(path)
+    return found
+
+
+def out_names(submissions: list[Path]) -> list[str]:
+    """Unique, filesystem-safe folder names for each submission."""
+    names, seen = [], {}
+    for sub in submissions:
+        base = re.sub(r"[^\w.-]+", "_", sub.stem) or "submission"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        names.append(base if count == 0 else f"{base}-{count + 1}")
+    return names
+
+
+def overall_limit(meta: dict) -> float:
+    """Backstop for one grading process: every test's limit plus start-up slack."""
+    total = sum(t["timeout"] for q in meta["questions"] for t in q["tests"])
+    return total + 120.0
+
+
+def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
+                      public_only: bool = False) -> SubmissionResult:
+    cmd = [sys.executable, "-m", "autograder.grade.one", str(bundle), str(submission), str(out)]
+    if public_only:
+        cmd.append("--public-only")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    except subprocess.TimeoutExpired:
+        result = zero_result(meta, str(submission), "grading took longer than the overall "
+                             "limit; the submission was stopped", public_only)
+        result.write(out)
+        return result
+    if proc.returncode != 0 or not (out / "results.json").exists():
+        detail = (proc.stderr or proc.stdout)[-2000:]
+        result = zero_result(meta, str(submission), f"the grader failed on this submission "
+                             f"(exit {proc.returncode}); tell your instructor.\n{detail}",
+                             public_only)
+        result.write(out)
+        return result
+    return load_result(out)
+
+
+def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
+                public_only: bool = False, progress: bool = True) -> list[SubmissionResult]:
+    """Grade every submission; returns results in the order given."""
+    meta = load_bundle(bundle)
+    jobs = jobs or max(1, os.cpu_count() or 1)
+    names = out_names(submissions)
+    results: dict[int, SubmissionResult] = {}
+    columns = [TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn()]
+    with Progress(*columns, disable=not progress, transient=True) as bar, \
+            ThreadPoolExecutor(max_workers=jobs) as pool:
+        task = bar.add_task(meta["name"], total=len(submissions))
+        futures = {pool.submit(grade_one_process, bundle, sub, out_dir / name, meta,
+                               public_only): i
+                   for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.advance(task)
+    ordered = [results[i] for i in range(len(submissions))]
+    write_gradebook(ordered, out_dir / "gradebook.csv")
+    return ordered
+
+
+def write_gradebook(results: list[SubmissionResult], path: Path) -> None:
+    """One row per submission: total, max, each question's score, and any error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    questions: list[str] = []
+    for r in results:
+        questions += [q for q in r.by_question() if q not in questions]
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["submission", "assignment", "score", "max_score", *questions, "error"])
+        for r in results:
+            per_q = r.by_question()
+            writer.writerow([r.submission, r.assignment, f"{r.score:g}", f"{r.max_score:g}",
+                             *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
+                             (r.error or "").splitlines()[0] if r.error else ""])

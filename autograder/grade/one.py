@@ -1,0 +1,120 @@
+"""Grade one submission against an autograder bundle (run as its own process by the batch).
+
+    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only]
+
+The student's graded code runs in a sandboxed worker; this process holds the tests, the
+reference and the expected values, and decides the score. A broken or foreign notebook gets a
+zero with a clear message, and results.json / feedback.txt are always written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.adapter import Adapter, InProcessTransport
+from autograder.extract import NotebookError, graded_code, read_notebook
+from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.results import SubmissionResult, TestResult
+from autograder.sandbox import SandboxPolicy, SandboxTransport
+
+PYTEST_INI = "[pytest]\n"
+
+
+def load_bundle(bundle: Path) -> dict:
+    path = bundle / "assignment.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{bundle} is not an autograder bundle (no assignment.json): "
+                                "run `coursekit build` first")
+    return json.loads(path.read_text())
+
+
+def zero_result(meta: dict, submission: str, error: str, public_only: bool) -> SubmissionResult:
+    """Every test at zero, with one clear error (for notebooks that cannot be graded)."""
+    tests = [TestResult(q["name"], t["name"], 0.0, t["points"], t["hidden"], error)
+             for q in meta["questions"] for t in q["tests"] if not (public_only and t["hidden"])]
+    return SubmissionResult(submission, meta["name"], tests, error)
+
+
+def reference_adapter(bundle: Path) -> Adapter:
+    source = (bundle / "reference.py").read_text(encoding="utf-8")
+    namespace: dict = {"__name__": "reference"}
+    exec(compile(source, str(bundle / "reference.py"), "exec"), namespace)  # noqa: S102 - trusted
+    return Adapter(InProcessTransport(namespace, source), label="the reference")
+
+
+def grade_submission(bundle: Path, submission: Path, *, public_only: bool = False,
+                     tests_dir: Path | None = None,
+                     policy: SandboxPolicy | None = None) -> SubmissionResult:
+    """Grade one notebook; never raises for problems that are the submission's fault."""
+    meta = load_bundle(bundle)
+    start = time.monotonic()
+    name = str(submission)
+    try:
+        code = graded_code(read_notebook(submission))
+    except NotebookError as err:
+        return zero_result(meta, name, str(err), public_only)
+    if code.assignment and code.assignment != meta["name"]:
+        msg = (f"this notebook belongs to assignment '{code.assignment}', not '{meta['name']}': "
+               f"submit your {meta['name']} notebook")
+        return zero_result(meta, name, msg, public_only)
+    policy = policy or SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)))
+    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
+    try:
+        plugin = GradingPlugin(lambda: Adapter(transport),
+                               None if public_only else lambda: reference_adapter(bundle))
+        run_pytest(tests_dir or bundle / "tests", plugin, public_only)
+    finally:
+        transport.close()
+    result = SubmissionResult(name, meta["name"], list(plugin.results.values()),
+                              notes=code.notes + _load_notes(transport))
+    if plugin.collection_errors:
+        raise RuntimeError("the assignment's tests failed to load (instructor problem):\n"
+                           + "\n".join(plugin.collection_errors))
+    result.execution_time = time.monotonic() - start
+    return result
+
+
+def _load_notes(transport: SandboxTransport) -> list[str]:
+    return [f"while loading your code, line {e.get('line', '?')}: {e['type']}: {e['message']}"
+            for e in transport.load_errors]
+
+
+def run_pytest(tests_dir: Path, plugin: GradingPlugin, public_only: bool = False) -> None:
+    """Run the tests quietly with the plugin (hidden tests deselected when public_only)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as ini:
+        ini.write(PYTEST_INI)
+    args = pytest_args(str(tests_dir), ini.name)
+    plugin.public_only = public_only
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = pytest.main(args, plugins=[plugin])
+    Path(ini.name).unlink(missing_ok=True)
+    if code not in (0, 1, 5):
+        raise RuntimeError(f"pytest could not run the tests (exit {code}):\n{sink.getvalue()[-3000:]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.grade.one")
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("submission", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--public-only", action="store_true")
+    parser.add_argument("--tests-dir", type=Path)
+    args = parser.parse_args(argv)
+    result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
+                              tests_dir=args.tests_dir)
+    result.write(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The pytest plugin behind grading and self-checks.
+
+It provides the `sub` and `ref` fixtures, selects questions, applies each test's time limit to
+the student adapter, and records one `TestResult` per test with a short, readable message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from autograder.adapter import Adapter, SubmissionCrashed, SubmissionError, SubmissionTimeout
+from autograder.results import TestResult
+
+STUDENT_ERRORS = (SubmissionError, SubmissionTimeout, SubmissionCrashed)
+
+
+class GradingPlugin:
+    """Register with `pytest.main(args, plugins=[GradingPlugin(...)])`."""
+
+    def __init__(self, sub: Callable[[], Adapter], ref: Callable[[], Adapter] | None = None,
+                 questions: set[str] | None = None):
+        self._sub_factory, self._ref_factory = sub, ref
+        self._sub: Adapter | None = None
+        self.questions = questions
+        self.public_only = False
+        self.results: dict[str, TestResult] = {}
+        self.collection_errors: list[str] = []
+
+    def pytest_configure(self, config) -> None:
+        config.addinivalue_line(
+            "markers", "question(name, points, hidden, timeout): the question a test grades")
+
+    @pytest.fixture(scope="session")
+    def sub(self) -> Adapter:
+        if self._sub is None:
+            self._sub = self._sub_factory()
+        return self._sub
+
+    @pytest.fixture(scope="session")
+    def ref(self) -> Adapter:
+        if self._ref_factory is None:
+            pytest.skip("the reference solution is only available to the grader")
+        return self._ref_factory()
+
+    def pytest_collection_modifyitems(self, config, items) -> None:
+        keep = []
+        for item in items:
+            marker = item.get_closest_marker("question")
+            if marker is None or (self.public_only and marker.kwargs.get("hidden")):
+                continue
+            if self.questions is None or marker.args[0] in self.questions:
+                keep.append(item)
+        items[:] = keep
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-1500:]}")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        marker = item.get_closest_marker("question")
+        if self._sub is not None:
+            self._sub.set_time_limit(marker.kwargs.get("timeout"))
+        self._pending_timeout = marker.kwargs.get("timeout")
+        yield
+        if self._sub is not None:
+            self._sub.set_time_limit(None)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        marker = item.get_closest_marker("question")
+        key = item.nodeid
+        if report.when == "setup" and report.passed:
+            return
+        if report.when == "teardown" and key in self.results:
+            return
+        points = float(marker.kwargs.get("points", 1.0))
+        passed = report.passed and report.when == "call"
+        message = "" if passed else _message(call, report)
+        self.results[key] = TestResult(marker.args[0], item.name, points if passed else 0.0,
+                                       points, bool(marker.kwargs.get("hidden", False)), message)
+
+
+def _message(call, report) -> str:
+    excinfo = call.excinfo
+    if excinfo is None:
+        return report.longreprtext[-1500:]
+    exc = excinfo.value
+    if isinstance(exc, STUDENT_ERRORS):
+        return str(exc)[:3000]
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip() or report.longreprtext.strip().splitlines()[-1]
+        return text[:3000]
+    if excinfo.typename == "Skipped":
+        return f"skipped: {exc}"
+    crash = getattr(report.longrepr, "reprcrash", None)
+    where = f" ({crash.path.rsplit('/', 1)[-1]}:{crash.lineno})" if crash else ""
+    return f"{excinfo.typename}: {exc}{where}"[:3000]
+
+
+def pytest_args(tests_dir: str, ini: str | None = None) -> list[str]:
+    """The pytest arguments the grader and self-check use (no user config, quiet)."""
+    args = [tests_dir, "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+            "-W", "ignore::DeprecationWarning", "--rootdir", tests_dir, "-o", "addopts="]
+    if ini:
+        args += ["-c", ini]
+    return args

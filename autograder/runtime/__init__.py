@@ -1,0 +1,1 @@
+"""Code that runs on the student side of the grading protocol."""

@@ -1,0 +1,123 @@
+"""What a sandboxed student process may do, and how that is enforced on this machine.
+
+Two backends:
+- `bwrap` (bubblewrap): the worker sees only the system and Python installation read-only and a
+  private scratch directory; no network, its own PID/IPC/UTS namespaces; runs as `nobody` when the
+  grader is root. Nothing of the repository, the hidden tests, the reference or other
+  submissions is visible.
+- `rlimit`: resource limits only, in a private working directory. Used when bubblewrap is
+  missing; it is NOT a security boundary, and the grader says so loudly.
+Both apply the same resource limits (memory, processes, file size, CPU time).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import site
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class SandboxPolicy:
+    """Limits for one student process."""
+
+    memory_mb: int = 2048
+    max_processes: int = 256
+    max_file_mb: int = 64
+    cpu_seconds: int = 900
+    backend: str = "auto"  # "auto" | "bwrap" | "rlimit"
+    extra_ro_paths: tuple[str, ...] = field(default_factory=tuple)
+
+    def resolved_backend(self) -> str:
+        if self.backend != "auto":
+            return self.backend
+        return "bwrap" if bwrap_available() else "rlimit"
+
+
+def bwrap_available() -> bool:
+    return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
+
+
+WARNING_NO_BWRAP = (
+    "WARNING: bubblewrap (bwrap) is not installed: student code runs with resource limits only, "
+    "WITHOUT filesystem or network isolation. Install it (Debian/Ubuntu: apt-get install "
+    "bubblewrap) before grading real submissions."
+)
+
+
+def python_paths() -> list[str]:
+    """Directories the worker's Python needs: installation, virtual env, site-packages."""
+    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    candidates.update(site.getsitepackages())
+    exe_dir = str(Path(sys.executable).parent)
+    candidates.add(exe_dir)
+    real = Path(sys.executable).resolve().parent.parent
+    candidates.add(str(real))
+    return sorted(p for p in candidates if p and Path(p).exists())
+
+
+def set_limits(policy: SandboxPolicy) -> None:
+    """Apply resource limits to the current process (called in the child before exec)."""
+    mem = policy.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (mem, mem))
+    fsize = policy.max_file_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    resource.setrlimit(resource.RLIMIT_CPU, (policy.cpu_seconds, policy.cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Not enforced for root itself, but for the `nobody` the worker becomes (setpriv/setuid).
+    resource.setrlimit(resource.RLIMIT_NPROC, (policy.max_processes, policy.max_processes))
+
+
+def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str]) -> list[str]:
+    """The bubblewrap command line that runs `inner` with `scratch` mounted at /sandbox."""
+    cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+           "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+           "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+           "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
+    for link in ("bin", "lib", "lib64", "sbin", "lib32"):
+        target = Path("/") / link
+        if target.is_symlink():
+            cmd += ["--symlink", os.readlink(target), str(target)]
+        elif target.exists():
+            cmd += ["--ro-bind", str(target), str(target)]
+    mounted: list[str] = []
+    for path in [*python_paths(), *policy.extra_ro_paths]:
+        if any(path == m or path.startswith(m + "/") for m in mounted):
+            continue
+        cmd += _parent_dirs(path) + ["--ro-bind", path, path]
+        mounted.append(path)
+    cmd += ["--bind", str(scratch), "/sandbox", "--chdir", "/sandbox",
+            "--setenv", "HOME", "/sandbox", "--setenv", "TMPDIR", "/tmp"]
+    if os.geteuid() == 0:
+        drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all"]
+        return cmd + ["--"] + drop + inner
+    return cmd + ["--unshare-user", "--"] + inner
+
+
+def _parent_dirs(path: str) -> list[str]:
+    """`--dir` each missing parent with mode 0755 so an unprivileged worker can traverse it."""
+    out: list[str] = []
+    parts = Path(path).parts[1:-1]
+    for i in range(len(parts)):
+        parent = "/" + "/".join(parts[: i + 1])
+        if parent in {"/usr", "/etc", "/tmp", "/proc", "/dev"}:
+            return []
+        out += ["--perms", "0755", "--dir", parent]
+    return out
+
+
+def sandbox_env(preload_threads: int = 1) -> dict[str, str]:
+    """A clean environment for the worker: no secrets, single-threaded BLAS."""
+    keep = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        keep[var] = str(preload_threads)
+    return keep
