@@ -75,7 +75,7 @@ def max_abs_diff(slow: list[dict], fast: list[dict]) -> float:
     )
 
 
-def bench(name: str, size: int | None, limit: int | None) -> dict:
+def bench(name: str, size: int | None, limit: int | None, label: str = "") -> dict:
     preds, refs = load_pairs(name, size)
     n = len(preds)
     fast, fast_s = time_fast(preds, refs)
@@ -83,19 +83,19 @@ def bench(name: str, size: int | None, limit: int | None) -> dict:
     slow, slow_s = time_reference(preds[:n_ref], refs[:n_ref])
     slow_full = slow_s * n / n_ref
     return {
-        "set": name, "pairs": n, "ref_pairs": n_ref, "fast_s": fast_s,
+        "set": label or name, "pairs": n, "ref_pairs": n_ref, "fast_s": fast_s,
         "slow_s": slow_full, "slow_kind": "measured" if n_ref == n else f"extrap. from {n_ref}",
         "diff": max_abs_diff(slow, fast[:n_ref]),
     }
 
 
 def print_table(rows: list[dict]) -> None:
-    head = f"{'set':<11}{'pairs':>6} {'rouge-score pairs/s':>20} {'(time)':>24} "
+    head = f"{'set':<12}{'pairs':>6} {'rouge-score pairs/s':>20} {'(time)':>24} "
     print(head + f"{'fast pairs/s':>13} {'fast time':>10} {'speed-up':>9} {'max |diff|':>11}")
     for r in rows:
         slow = f"{r['slow_s']:.1f} s {r['slow_kind']}"
         print(
-            f"{r['set']:<11}{r['pairs']:>6} {r['pairs'] / r['slow_s']:>20.1f} {slow:>24} "
+            f"{r['set']:<12}{r['pairs']:>6} {r['pairs'] / r['slow_s']:>20.1f} {slow:>24} "
             f"{r['pairs'] / r['fast_s']:>13.0f} {r['fast_s']:>8.2f} s "
             f"{r['slow_s'] / r['fast_s']:>8.1f}x {r['diff']:>11.2e}"
         )
@@ -112,12 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no mirror at {mirror_dir()}; set COURSEKIT_MIRROR", file=sys.stderr)
         return 2
     rows = [
+        bench("multi_news", None, args.reference_limit, label="mn_distinct"),
         bench("multi_news", args.multi_news_pairs, args.reference_limit),
         bench("billsum", args.billsum_pairs, args.reference_limit),
     ]
     print(f"types {', '.join(DEFAULT_ROUGE_TYPES)}, stemming on, lead-3 vs reference; "
           "fast side always measured on all pairs (one process, stem cache cleared per set)")
     print_table(rows)
+    print("mn_distinct = the 200 distinct clusters once: every token is new to the stem cache, a")
+    print("  pessimistic rate for the real test set; multi_news tiles them, so stems are mostly cached.")
     worst = max(r["diff"] for r in rows)
     print(f"parity: max |diff| over all checked pairs and types = {worst:.3e}"
           f" ({'OK' if worst <= 1e-9 else 'FAIL'}, tolerance 1e-9)")
