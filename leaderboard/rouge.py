@@ -111,10 +111,10 @@ def clear_cache() -> None:
     _VOCAB = _Vocabulary()
 
 
-def _tokenize_lines(text: str, use_stemmer: bool) -> list[list[int]]:
+def _tokenize_lines(vocab: _Vocabulary, text: str, use_stemmer: bool) -> list[list[int]]:
     """Token ids of each non-empty ``\\n``-separated line (lines may yield no tokens)."""
     return [
-        _VOCAB.ids(_TOKEN_RE.findall(line.lower()), use_stemmer)
+        vocab.ids(_TOKEN_RE.findall(line.lower()), use_stemmer)
         for line in text.split("\n")
         if line
     ]
@@ -240,9 +240,11 @@ def _check_types(rouge_types: Sequence[str]) -> list[tuple[str, int]]:
     return parsed
 
 
-def _score_one(pred: str, ref: str, types: list[tuple[str, int]], stem: bool) -> dict[str, Score]:
-    ref_lines = _tokenize_lines(ref, stem)
-    pred_lines = _tokenize_lines(pred, stem)
+def _score_one(
+    vocab: _Vocabulary, pred: str, ref: str, types: list[tuple[str, int]], stem: bool
+) -> dict[str, Score]:
+    ref_lines = _tokenize_lines(vocab, ref, stem)
+    pred_lines = _tokenize_lines(vocab, pred, stem)
     ref_tokens = [t for line in ref_lines for t in line]
     pred_tokens = [t for line in pred_lines for t in line]
     out: dict[str, Score] = {}
@@ -278,7 +280,9 @@ def score_pairs(
         bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
         if bad is not None:
             raise ValueError(f"{what}[{bad}] is {type(texts[bad]).__name__}, expected str")
-    return [_score_one(p, r, types, use_stemmer) for p, r in zip(predictions, references, strict=True)]
+    vocab = _VOCAB  # one vocabulary for the whole call, even if clear_cache() runs meanwhile
+    pairs = zip(predictions, references, strict=True)
+    return [_score_one(vocab, p, r, types, use_stemmer) for p, r in pairs]
 
 
 def corpus_mean(scores: Sequence[dict[str, Score]], key: str = "fmeasure") -> dict[str, float]:
