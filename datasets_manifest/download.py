@@ -6,6 +6,7 @@ interrupted or corrupted transfer never leaves a file that passes as good.
 
 from __future__ import annotations
 
+import http.client
 import os
 import urllib.error
 import urllib.request
@@ -47,7 +48,7 @@ def download(url: str, dest: Path, entry: FileEntry, progress: bool = True) -> s
     except urllib.error.HTTPError as err:
         if err.code != 416:  # 416: range past the end, i.e. the .part is already complete
             raise FetchError(f"{entry.name}: HTTP {err.code} from {url}: {err.reason}") from err
-    except (urllib.error.URLError, OSError) as err:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
         raise FetchError(
             f"{entry.name}: could not download {url} ({getattr(err, 'reason', err)}). "
             f"Partial data kept in {part} (a later fetch resumes it). Offline? Point the kit at a "
