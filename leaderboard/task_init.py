@@ -12,6 +12,7 @@ ROUGE-Lsum expects. Predictions are scored as submitted, so students should do t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from leaderboard.task_files import (
     write_jsonl,
 )
 from leaderboard.tasks import DNA_SPLIT_SEED, DNA_TEST_FRACTION, dna_splice_split, get_task
+
+MIRROR_ENV = "COURSEKIT_MIRROR"  # same variable as datasets_manifest.locations
 
 README = {
     "dna-splice": (
@@ -84,16 +87,34 @@ def init_summaries(
     return out
 
 
-def init_task(task_name: str, out_dir: str | Path, mirror: str | Path | None = None) -> Path:
-    """Build `task_name` from the dataset mirror (`datasets_manifest` loaders)."""
-    get_task(task_name)
+def _load_records(task_name: str) -> list:
     import datasets_manifest
 
-    root = str(mirror) if mirror is not None else None
     if task_name == "dna-splice":
-        return init_dna_splice(datasets_manifest.load_splice(root=root), out_dir)
+        return datasets_manifest.load_splice()
     if task_name == "billsum":
-        records = datasets_manifest.load_billsum(split="train", root=root)
-    else:
-        records = datasets_manifest.load_multi_news(split="test", root=root)
+        return datasets_manifest.load_billsum(split="train")
+    return datasets_manifest.load_multi_news(split="test")
+
+
+def init_task(task_name: str, out_dir: str | Path, mirror: str | Path | None = None) -> Path:
+    """Build `task_name` from the datasets (`datasets_manifest` loaders).
+
+    `mirror` is a mirror root laid out like `$COURSEKIT_MIRROR` (e.g. `/work/shared/datasets`);
+    without it the loaders use their own search (data cache, then `$COURSEKIT_MIRROR`).
+    """
+    get_task(task_name)
+    saved = os.environ.get(MIRROR_ENV)
+    if mirror is not None:
+        os.environ[MIRROR_ENV] = str(Path(mirror).resolve())
+    try:
+        records = _load_records(task_name)
+    finally:
+        if mirror is not None:
+            if saved is None:
+                os.environ.pop(MIRROR_ENV, None)
+            else:
+                os.environ[MIRROR_ENV] = saved
+    if task_name == "dna-splice":
+        return init_dna_splice(records, out_dir)
     return init_summaries(task_name, records, out_dir)
