@@ -62,10 +62,10 @@ def _slugs(args_list: list[str]) -> list[str]:
 
 
 def ensure_bundle(slug: str) -> Path:
-    """Build the assignment's bundle (fast without the proof)."""
+    """Rebuild the assignment's bundle (not the committed student files; no proof)."""
     root = repo_root()
     spec = parse_solution(solution_path(root, slug))
-    return write_build(generate(spec, root), root, slug)
+    return write_build(generate(spec, root), root, slug, committed=False)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

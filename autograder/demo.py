@@ -28,7 +28,8 @@ def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
     for slug in list_assignments(root):
-        bundle = write_build(generate(parse_solution(solution_path(root, slug)), root), root, slug)
+        spec = parse_solution(solution_path(root, slug))
+        bundle = write_build(generate(spec, root), root, slug, committed=False)
         problems = prove_bundle(bundle)
         for problem in problems:
             console.print(f"[red]✗ {slug}: {problem}[/red]")

@@ -2,8 +2,8 @@
 
 Two backends:
 - `bwrap` (bubblewrap): the worker sees only the system and Python installation read-only and a
-  private scratch directory; no network, its own PID/IPC/UTS namespaces; runs as `nobody` when the
-  grader is root. Nothing of the repository, the hidden tests, the reference or other
+  private scratch directory; no network, its own PID/IPC/UTS namespaces; when the grader is root
+  it runs under a uid of its own (see `sandbox_uid`). Nothing of the repository, the hidden tests, the reference or other
   submissions is visible.
 - `rlimit`: resource limits only, in a private working directory. Used when bubblewrap is
   missing; it is NOT a security boundary, and the grader says so loudly.
@@ -21,6 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 NOBODY = 65534
+UID_BASE = 200000  # sandboxed workers run as UID_BASE + (grading process id % UID_SPAN)
+UID_SPAN = 100000
+
+
+def sandbox_uid() -> int:
+    """A uid unused by anything else and distinct for concurrent graders, so that one
+    submission's fork bomb exhausts only its own process limit (RLIMIT_NPROC is per uid)."""
+    return UID_BASE + os.getpid() % UID_SPAN
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,8 @@ def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str]) -> lis
     cmd += ["--bind", str(scratch), "/sandbox", "--chdir", "/sandbox",
             "--setenv", "HOME", "/sandbox", "--setenv", "TMPDIR", "/tmp"]
     if os.geteuid() == 0:
-        drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+        uid = sandbox_uid()
+        drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all"]
         return cmd + ["--"] + drop + inner
     return cmd + ["--unshare-user", "--"] + inner

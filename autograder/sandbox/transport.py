@@ -23,10 +23,10 @@ from pathlib import Path
 from autograder.adapter import SubmissionCrashed, SubmissionTimeout
 from autograder.runtime import session as session_module
 from autograder.sandbox.policy import (
-    NOBODY,
     SandboxPolicy,
     bwrap_command,
     sandbox_env,
+    sandbox_uid,
     set_limits,
 )
 
@@ -45,6 +45,7 @@ class SandboxTransport:
         self.proc: subprocess.Popen | None = None
         self.load_errors: list[dict] = []
         self.restarts = 0
+        self.broken: str | None = None
         self.dir = Path(tempfile.mkdtemp(prefix="coursekit-grade-"))
         self.output_path = self.dir / "student-output.txt"
 
@@ -56,7 +57,7 @@ class SandboxTransport:
         (scratch / "submission.py").write_text(self.source, encoding="utf-8")
         if os.geteuid() == 0 and self.backend == "bwrap":
             for path in (scratch, scratch / "session.py", scratch / "submission.py"):
-                os.chown(path, NOBODY, NOBODY)
+                os.chown(path, sandbox_uid(), sandbox_uid())
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         inner = [sys.executable, "-I", "-B", "session.py", "submission.py", str(req_r),
@@ -74,8 +75,13 @@ class SandboxTransport:
         start_deadline = time.monotonic() + STARTUP_SECONDS
         if deadline is not None:
             start_deadline = min(start_deadline, deadline)
-        hello = session_module.unpack(self._read_frame(start_deadline), session_module.Codec())
-        self.load_errors = hello["value"]["errors"]
+        try:
+            hello = self._read_frame(start_deadline)
+        except SubmissionTimeout:
+            self.broken = "your code did not finish loading in time (a long computation " \
+                "in an UPPER_CASE constant or a class body?)"
+            raise SubmissionTimeout(self.broken) from None
+        self.load_errors = session_module.unpack(hello, session_module.Codec())["value"]["errors"]
 
     def _preexec(self) -> None:
         set_limits(self.policy)
@@ -109,6 +115,8 @@ class SandboxTransport:
 
     # -- requests --------------------------------------------------------------------------
     def request(self, frame: bytes, deadline: float | None) -> bytes:
+        if self.broken:
+            raise SubmissionCrashed(self.broken)
         self._ensure(deadline)
         try:
             _write_all(self.req_w, frame)
