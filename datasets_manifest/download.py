@@ -45,12 +45,14 @@ def download(url: str, dest: Path, entry: FileEntry, progress: bool = True) -> s
             total = _total_size(response, offset, entry)
             with open(part, "ab" if resumed else "wb") as out:
                 _copy(response, out, total, offset, entry.name, progress)
+            if total is not None and part.stat().st_size < total:
+                raise http.client.IncompleteRead(b"", total - part.stat().st_size)
     except urllib.error.HTTPError as err:
         if err.code != 416:  # 416: range past the end, i.e. the .part is already complete
             raise FetchError(f"{entry.name}: HTTP {err.code} from {url}: {err.reason}") from err
     except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
         raise FetchError(
-            f"{entry.name}: could not download {url} ({getattr(err, 'reason', err)}). "
+            f"{entry.name}: could not download {url} ({getattr(err, 'reason', None) or err!r}). "
             f"Partial data kept in {part} (a later fetch resumes it). Offline? Point the kit at a "
             "local mirror: `coursekit data fetch NAME --mirror DIR` or set $COURSEKIT_MIRROR."
         ) from err

@@ -6,8 +6,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-from torchvision.datasets import CIFAR10, ImageFolder
-from torchvision.datasets.mnist import read_image_file, read_label_file
 
 from datasets_manifest.archives import extract_tar, gunzip, load_arrays, save_arrays
 from datasets_manifest.locations import derived_dir, locate
@@ -61,6 +59,11 @@ def load_fashion_mnist(
     if option == 0:
         out = derived_dir("fashion-mnist", paths, "idx")
         paths = [gunzip(p, out / n) for p, n in zip(paths, names, strict=True)]
+    from torchvision.datasets.mnist import (  # torch is slow to import
+        read_image_file,
+        read_label_file,
+    )
+
     X = read_image_file(str(paths[0])).numpy()  # (N, 28, 28) uint8
     y = read_label_file(str(paths[1])).numpy().astype(np.int64)  # (N,)
     if X.shape[1:] != (28, 28) or X.shape[0] != y.shape[0]:
@@ -68,16 +71,20 @@ def load_fashion_mnist(
     return X, y
 
 
-class _VerifiedCIFAR10(CIFAR10):
+def _cifar10_reader():
     """torchvision's CIFAR10 reader without its built-in md5 check of each batch file.
 
     The manifest already verified the tarball; the built-in per-batch md5s would reject test
     fixtures and root= folders holding re-made batches. (md5 None: torchvision checks existence.)
     """
+    from torchvision.datasets import CIFAR10
 
-    train_list = [[name, None] for name, _ in CIFAR10.train_list]
-    test_list = [[name, None] for name, _ in CIFAR10.test_list]
-    meta = {**CIFAR10.meta, "md5": None}
+    class VerifiedCIFAR10(CIFAR10):
+        train_list = [[name, None] for name, _ in CIFAR10.train_list]
+        test_list = [[name, None] for name, _ in CIFAR10.test_list]
+        meta = {**CIFAR10.meta, "md5": None}
+
+    return VerifiedCIFAR10
 
 
 def load_cifar10(split: str = "train", root: PathLike = None) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +110,7 @@ def load_cifar10(split: str = "train", root: PathLike = None) -> tuple[np.ndarra
 
 
 def _read_python_batches(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    data = _VerifiedCIFAR10(str(folder), train=split == "train", download=False)
+    data = _cifar10_reader()(str(folder), train=split == "train", download=False)
     X = np.ascontiguousarray(data.data, dtype=np.uint8)  # (N, 32, 32, 3)
     y = np.asarray(data.targets, dtype=np.int64)  # (N,)
     return X, y
@@ -113,6 +120,8 @@ def _read_image_folder(split_dir: Path, cache: Path, split: str) -> tuple[np.nda
     """Decode an ImageFolder tree once; later calls read the .npy arrays kept beside it."""
     if (cached := load_arrays(cache, split, (32, 32, 3))) is not None:
         return cached
+    from torchvision.datasets import ImageFolder
+
     folder = ImageFolder(str(split_dir))
     unknown = set(folder.classes) - set(CIFAR10_CLASSES)
     if unknown:
