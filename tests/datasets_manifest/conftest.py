@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+_MIRROR_ENV = os.environ.get("COURSEKIT_MIRROR")  # read before isolated_env clears it
 CIFAR_CLASSES = (
     "airplane",
     "automobile",
@@ -34,7 +35,7 @@ CIFAR_CLASSES = (
 
 def real_mirror() -> Path | None:
     """The real data mirror ($COURSEKIT_MIRROR or ../shared/datasets), if present."""
-    candidate = Path(os.environ.get("COURSEKIT_MIRROR") or REPO.parent / "shared" / "datasets")
+    candidate = Path(_MIRROR_ENV or REPO.parent / "shared" / "datasets")
     return candidate if (candidate / "README.md").is_file() else None
 
 
