@@ -6,6 +6,7 @@ the student adapter, and records one `TestResult` per test with a short, readabl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -52,6 +53,7 @@ class GradingPlugin:
                 continue
             if self.questions is None or marker.args[0] in self.questions:
                 keep.append(item)
+        keep.sort(key=lambda item: natural_key(item.get_closest_marker("question").args[0]))
         items[:] = keep
 
     def pytest_collectreport(self, report) -> None:
@@ -83,6 +85,11 @@ class GradingPlugin:
         message = "" if passed else _message(call, report)
         self.results[key] = TestResult(marker.args[0], item.name, points if passed else 0.0,
                                        points, bool(marker.kwargs.get("hidden", False)), message)
+
+
+def natural_key(name: str) -> list:
+    """q2 before q10: digits compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def _message(call, report) -> str:
