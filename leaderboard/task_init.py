@@ -87,6 +87,14 @@ def init_summaries(
     return out
 
 
+def default_mirror() -> Path | None:
+    """`../shared/datasets` next to a source checkout when $COURSEKIT_MIRROR is unset."""
+    if os.environ.get(MIRROR_ENV):
+        return None
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    return candidate if candidate.is_dir() else None
+
+
 def _load_records(task_name: str) -> list:
     import datasets_manifest
 
@@ -101,9 +109,11 @@ def init_task(task_name: str, out_dir: str | Path, mirror: str | Path | None = N
     """Build `task_name` from the datasets (`datasets_manifest` loaders).
 
     `mirror` is a mirror root laid out like `$COURSEKIT_MIRROR` (e.g. `/work/shared/datasets`);
-    without it the loaders use their own search (data cache, then `$COURSEKIT_MIRROR`).
+    without it the loaders use their own search (data cache, then `$COURSEKIT_MIRROR`, then
+    `../shared/datasets` beside a source checkout).
     """
     get_task(task_name)
+    mirror = mirror if mirror is not None else default_mirror()
     saved = os.environ.get(MIRROR_ENV)
     if mirror is not None:
         os.environ[MIRROR_ENV] = str(Path(mirror).resolve())
