@@ -1,0 +1,1 @@
+"""Build: solution notebook -> student notebook, public tests, autograder bundle."""

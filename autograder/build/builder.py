@@ -1,0 +1,124 @@
+"""Build an assignment: write the student notebook, public tests and the autograder bundle,
+then prove it (the reference earns full marks, the untouched stub earns zero on every question).
+
+Layout: `solutions/<slug>/<slug>.ipynb` (+ `catalog.toml`) -> `assignments/<slug>/<slug>.ipynb`,
+`assignments/<slug>/tests/test_<q>.py` (committed) and `build/<slug>/` (not committed):
+`tests/`, `reference.py`, `assignment.json`, `examples/{reference,stub,bug-*}.ipynb`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.build.markup import AssignmentSpec, parse_solution
+from autograder.build.render import dumps, render
+from autograder.build.testfiles import allocate_points, safe_name, test_file
+from autograder.catalog import bug_notebook, load_catalog
+from autograder.extract import graded_code
+
+
+def repo_root() -> Path:
+    """The kit's checkout (where solutions/ and assignments/ live); `COURSEKIT_ROOT` overrides."""
+    override = os.environ.get("COURSEKIT_ROOT")
+    return Path(override).resolve() if override else Path(__file__).resolve().parents[2]
+
+
+def list_assignments(root: Path) -> list[str]:
+    """Slugs of every solution notebook, in course order."""
+    slugs = [p.parent.name for p in sorted((root / "solutions").glob("*/*.ipynb"))
+             if p.stem == p.parent.name]
+    return sorted(slugs, key=lambda s: (parse_solution(solution_path(root, s)).config.order, s))
+
+
+def solution_path(root: Path, slug: str) -> Path:
+    path = root / "solutions" / slug / f"{slug}.ipynb"
+    if not path.exists():
+        known = ", ".join(p.name for p in sorted((root / "solutions").glob("*")) if p.is_dir())
+        raise FileNotFoundError(f"no solution notebook at {path} (known assignments: {known})")
+    return path
+
+
+@dataclass
+class BuildOutput:
+    """Everything a build writes, as text keyed by path relative to the repo root."""
+
+    committed: dict[str, str] = field(default_factory=dict)
+    bundle: dict[str, str] = field(default_factory=dict)
+
+
+def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
+    slug = spec.config.name
+    out = BuildOutput()
+    student, reference = render(spec, solutions=False), render(spec, solutions=True)
+    out.committed[f"assignments/{slug}/{slug}.ipynb"] = dumps(student)
+    for q in spec.questions:
+        public = test_file(q, spec.config, spec.helpers, include_hidden=False)
+        if public:
+            out.committed[f"assignments/{slug}/tests/test_{safe_name(q.name)}.py"] = public
+        out.bundle[f"tests/test_{safe_name(q.name)}.py"] = test_file(
+            q, spec.config, spec.helpers, include_hidden=True)
+    out.bundle["reference.py"] = graded_code(reference).source
+    out.bundle["assignment.json"] = json.dumps(_metadata(spec), indent=2)
+    out.bundle["examples/reference.ipynb"] = dumps(reference)
+    out.bundle["examples/stub.ipynb"] = dumps(student)
+    for bug in load_catalog(root / "solutions" / slug / "catalog.toml"):
+        out.bundle[f"examples/bug-{bug.name}.ipynb"] = dumps(bug_notebook(reference, bug))
+    return out
+
+
+def _metadata(spec: AssignmentSpec) -> dict:
+    cfg = spec.config
+    questions = []
+    for q in spec.questions:
+        tests = []
+        for cell, pts in zip(q.tests, allocate_points(q), strict=True):
+            timeout = float(cell.timeout or q.timeout or cfg.timeout)
+            tests += [{"name": f, "points": pts, "hidden": cell.hidden, "timeout": timeout}
+                      for f in cell.functions]
+        questions.append({"name": q.name, "points": sum(t["points"] for t in tests),
+                          "tests": tests})
+    digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
+    return {"name": cfg.name, "title": cfg.title, "order": cfg.order, "requires": cfg.requires,
+            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb, "questions": questions,
+            "solution_sha256": digest}
+
+
+def write_build(output: BuildOutput, root: Path, slug: str, *, committed: bool = True) -> Path:
+    """Write a fresh bundle and, unless `committed=False`, the committed student files."""
+    tests_dir = root / "assignments" / slug / "tests"
+    if committed and tests_dir.exists():
+        for stale in tests_dir.glob("test_*.py"):
+            stale.unlink()
+    for rel, text in output.committed.items() if committed else ():
+        _write(root / rel, text)
+    bundle = root / "build" / slug
+    shutil.rmtree(bundle, ignore_errors=True)
+    for rel, text in output.bundle.items():
+        _write(bundle / rel, text)
+    return bundle
+
+
+def stale_files(output: BuildOutput, root: Path, slug: str) -> list[str]:
+    """Committed files that differ from what the build would write (for `build --check`)."""
+    stale = [rel for rel, text in output.committed.items()
+             if not (root / rel).exists() or (root / rel).read_text(encoding="utf-8") != text]
+    tests_dir = root / "assignments" / slug / "tests"
+    extra = [str(p.relative_to(root)) for p in tests_dir.glob("test_*.py")
+             if str(p.relative_to(root)) not in output.committed] if tests_dir.exists() else []
+    return sorted(stale + extra)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def load_reference_notebook(bundle: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(bundle / "examples" / "reference.ipynb"), as_version=4)
