@@ -9,6 +9,7 @@ import pytest
 from autograder.testing import *
 
 import numpy as np
+
 from autograder.testing import assert_close, assert_grad_close, numerical_gradient
 
 
