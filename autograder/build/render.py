@@ -13,7 +13,7 @@ from nbformat import v4
 from autograder.build.markup import AssignmentSpec, Item
 from autograder.build.stub import make_stub, strip_solution_markers
 
-SETUP = '''# Self-check: check("q1.1") runs the public tests of one question, check() runs them all.
+SETUP = '''# Self-check: check("{first}") runs the public tests of one question, check() runs them all.
 # The grader runs only imports, functions, classes and UPPER_CASE constants from this notebook.
 from autograder.check import Checker
 
@@ -23,7 +23,8 @@ check = Checker("{name}", globals())'''
 def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     """The student notebook (solutions=False) or the reference notebook (solutions=True)."""
     name = spec.config.name
-    cells = [] if solutions else [v4.new_code_cell(SETUP.format(name=name))]
+    first = spec.questions[0].name if spec.questions else "q1"
+    cells = [] if solutions else [v4.new_code_cell(SETUP.format(name=name, first=first))]
     has_public = {q.name: any(not t.hidden for t in q.tests) for q in spec.questions}
     for index, item in enumerate(spec.items):
         cells.extend(_render_item(item, index, spec, solutions, has_public))
