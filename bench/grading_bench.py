@@ -281,7 +281,12 @@ def report(fig: dict) -> str:
                        ("graded", "nbclient: reference reduced to graded code cells"),
                        ("whole", "nbclient: whole reference notebook (experiments included)")):
         lines.append(row(label, stats(nb[key]["times"]) + f" [{nb[key]['status']}]"))
-    scores = ", ".join(f"{k} {v:.0f}%" for k, v in c["score_pct"].items())
+    pct = c["score_pct"]
+    bugs = [v for k, v in pct.items() if k.startswith("bug-")]
+    scores = ", ".join(f"{k} {v:.0f}%" for k, v in pct.items() if not k.startswith("bug-"))
+    if bugs:
+        scores += (f", {len(bugs)} catalog bugs {statistics.mean(bugs):.0f}% "
+                   f"(min {min(bugs):.0f}%, max {max(bugs):.0f}%)")
     lines += ["", f"Class: {c['n']} submissions, grade_batch jobs={c['jobs']}: "
               f"**{c['wall_s']:.1f} s wall, {c['per_min']:.1f} submissions/minute** "
               f"(mean {c['mean_exec_s']:.2f} s per submission inside its grader; "
@@ -298,8 +303,8 @@ def ratio_lines(fig: dict) -> list[str]:
     for key, label in (("graded", "graded-code notebook (like for like)"),
                        ("whole", "whole notebook")):
         base = statistics.median(nb[key]["times"])
-        out.append(f"Ratio coursekit / nbclient {label}: API {api / base:.2f}x, "
-                   f"own process {proc / base:.2f}x (medians; nbclient runs no tests).")
+        out.append(f"Ratio coursekit / nbclient {label}: API {api / base:.3g}x, "
+                   f"own process {proc / base:.3g}x (medians; nbclient runs no tests).")
     return out
 
 
@@ -319,7 +324,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
     if args.quick:
-        args.n, args.repeats, args.calls, args.nb_repeats = min(args.n, 20), 2, 50, 1
+        args.n, args.repeats, args.calls, args.nb_repeats = min(args.n, 30), 2, 50, 1
     args.assignment = args.assignment or default_assignment()
     return args
 
