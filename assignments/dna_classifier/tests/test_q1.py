@@ -38,13 +38,13 @@ def small_model(adapter, dropout=0.0, n_classes=3):
 
 
 def toy_task(n, anti, seed=0):
-    """Length-12 sequences labelled by their middle letter (A/C/G -> 0/1/2). Returns (train, val);
+    """Length-10 sequences labelled by their middle letter (A/C/G -> 0/1/2). Returns (train, val);
     with anti=True the validation labels are shifted by one class (they contradict training)."""
     rng = np.random.default_rng(seed)
 
     def make(count):
-        rows = ["".join(rng.choice(list("ACGT"), size=12)) for _ in range(count)]
-        rows = [r[:6] + "ACG"[i % 3] + r[7:] for i, r in enumerate(rows)]
+        rows = ["".join(rng.choice(list("ACGT"), size=10)) for _ in range(count)]
+        rows = [r[:5] + "ACG"[i % 3] + r[6:] for i, r in enumerate(rows)]
         ids, mask = encode_rows(rows)
         return ids, mask, torch.tensor([i % 3 for i in range(count)])
 
