@@ -19,7 +19,9 @@ from autograder.testing import assert_close
 
 PAD, BOS, EOS = 0, 1, 2
 VOCAB = 13
-SDPA_NAMES = {"scaled_dot_product_attention"}
+SDPA_NAMES = {"scaled_dot_product_attention", "_scaled_dot_product_attention_math",
+              "_scaled_dot_product_flash_attention", "_scaled_dot_product_efficient_attention",
+              "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable"}
 MHA_NAMES = {"MultiheadAttention", "multi_head_attention_forward"}
 TRANSFORMER_NAMES = {"Transformer", "TransformerEncoder", "TransformerEncoderLayer",
                      "TransformerDecoder", "TransformerDecoderLayer"}
