@@ -14,6 +14,7 @@ from autograder.build.render import render
 from autograder.extract import graded_code
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")
 PUBLIC_TEST = ROOT / "assignments" / "transformer" / "tests" / "test_q1.py"
 SOLUTION = ROOT / "solutions" / "transformer" / "transformer.ipynb"
 
