@@ -8,12 +8,26 @@ report the cs231n-style maximum relative error against a stated threshold.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
-__all__ = ["assert_close", "assert_grad_close", "forbidden_calls", "numerical_gradient",
-           "rel_error", "to_numpy"]
+__all__ = ["assert_close", "assert_grad_close", "forbidden_calls", "load_helpers",
+           "numerical_gradient", "rel_error", "to_numpy"]
+
+_HELPERS: dict[str, dict] = {}
+
+
+def load_helpers(test_file: str) -> dict:
+    """The public names of `_helpers.py` beside a generated test file (loaded once per path)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(test_file)), "_helpers.py")
+    if path not in _HELPERS:
+        namespace: dict = {"__name__": "_coursekit_helpers", "__file__": path}
+        with open(path, encoding="utf-8") as fh:
+            exec(compile(fh.read(), path, "exec"), namespace)  # noqa: S102 - the kit's own file
+        _HELPERS[path] = {k: v for k, v in namespace.items() if not k.startswith("__")}
+    return _HELPERS[path]
 
 
 def to_numpy(x) -> np.ndarray:

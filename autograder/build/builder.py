@@ -19,7 +19,7 @@ import nbformat
 
 from autograder.build.markup import AssignmentSpec, parse_solution
 from autograder.build.render import dumps, render
-from autograder.build.testfiles import allocate_points, safe_name, test_file
+from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
 from autograder.catalog import bug_notebook, load_catalog
 from autograder.extract import graded_code
 
@@ -58,12 +58,16 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
     out = BuildOutput()
     student, reference = render(spec, solutions=False), render(spec, solutions=True)
     out.committed[f"assignments/{slug}/{slug}.ipynb"] = dumps(student)
+    helpers = helpers_file(spec.helpers, spec.config)
+    if helpers:
+        out.committed[f"assignments/{slug}/tests/_helpers.py"] = helpers
+        out.bundle["tests/_helpers.py"] = helpers
     for q in spec.questions:
-        public = test_file(q, spec.config, spec.helpers, include_hidden=False)
+        public = test_file(q, spec.config, bool(helpers), include_hidden=False)
         if public:
             out.committed[f"assignments/{slug}/tests/test_{safe_name(q.name)}.py"] = public
         out.bundle[f"tests/test_{safe_name(q.name)}.py"] = test_file(
-            q, spec.config, spec.helpers, include_hidden=True)
+            q, spec.config, bool(helpers), include_hidden=True)
     out.bundle["reference.py"] = graded_code(reference).source
     out.bundle["assignment.json"] = json.dumps(_metadata(spec), indent=2)
     out.bundle["examples/reference.ipynb"] = dumps(reference)
@@ -94,7 +98,7 @@ def write_build(output: BuildOutput, root: Path, slug: str, *, committed: bool =
     """Write a fresh bundle and, unless `committed=False`, the committed student files."""
     tests_dir = root / "assignments" / slug / "tests"
     if committed and tests_dir.exists():
-        for stale in tests_dir.glob("test_*.py"):
+        for stale in [*tests_dir.glob("test_*.py"), *tests_dir.glob("_helpers.py")]:
             stale.unlink()
     for rel, text in output.committed.items() if committed else ():
         _write(root / rel, text)
@@ -110,7 +114,8 @@ def stale_files(output: BuildOutput, root: Path, slug: str) -> list[str]:
     stale = [rel for rel, text in output.committed.items()
              if not (root / rel).exists() or (root / rel).read_text(encoding="utf-8") != text]
     tests_dir = root / "assignments" / slug / "tests"
-    extra = [str(p.relative_to(root)) for p in tests_dir.glob("test_*.py")
+    extra = [str(p.relative_to(root)) for p in [*tests_dir.glob("test_*.py"),
+                                                *tests_dir.glob("_helpers.py")]
              if str(p.relative_to(root)) not in output.committed] if tests_dir.exists() else []
     return sorted(stale + extra)
 

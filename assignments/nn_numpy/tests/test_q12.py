@@ -7,73 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.testing import *
-
-import numpy as np
-
-from autograder.testing import assert_close, assert_grad_close, numerical_gradient
-
-
-def linear_with(adapter, W, b):
-    """A Linear layer of the adapter's implementation with the given (float64) weights."""
-    lin = adapter.new("Linear", W.shape[0], W.shape[1], 0)
-    lin.set("W", np.array(W, dtype=np.float64))
-    lin.set("b", np.array(b, dtype=np.float64))
-    return lin
-
-
-def away_from_zero(x, margin=0.05):
-    """Push entries away from 0 so a finite difference never straddles ReLU's kink."""
-    return np.where(np.abs(x) < margin, np.sign(x + 1e-12) * margin, x)
-
-
-def check_module_grads(adapter, module, x, grad_out, params=(), threshold=1e-6):
-    """Compare module.backward with float64 central differences of L = sum(forward(x) * grad_out)."""
-    x, grad_out = np.asarray(x, np.float64), np.asarray(grad_out, np.float64)
-    module.call("forward", x)
-    analytic = {"x": module.call("backward", grad_out)}
-    for name in params:
-        analytic[name] = module.get("d" + name)
-
-    def loss_of_x(x_):
-        return float(np.sum(module.call("forward", x_) * grad_out))
-
-    numeric = {"x": numerical_gradient(loss_of_x, x.copy())}
-    for name in params:
-        value = module.get(name)
-
-        def loss_of_param(p_, name=name):
-            module.set(name, p_)
-            return float(np.sum(module.call("forward", x) * grad_out))
-
-        numeric[name] = numerical_gradient(loss_of_param, value.copy())
-        module.set(name, value)
-    for key in analytic:
-        label = "dx (backward's return value)" if key == "x" else "d" + key
-        assert_grad_close(analytic[key], numeric[key], name=label, threshold=threshold)
-
-
-def check_loss_grad(adapter, logits, y, threshold=1e-6):
-    """Compare softmax_cross_entropy's dlogits with float64 central differences of its loss."""
-    logits = np.asarray(logits, np.float64)
-    _, analytic = adapter.call("softmax_cross_entropy", logits, y)
-    numeric = numerical_gradient(lambda z: adapter.call("softmax_cross_entropy", z, y)[0], logits.copy())
-    assert_grad_close(analytic, numeric, name="dlogits", threshold=threshold)
-
-
-def demo_gradient(x):
-    """The exact gradient of demo_function: softmax(x) + x**2 (softmax over all entries)."""
-    e = np.exp(x - np.max(x))
-    return e / e.sum() + x**2
-
-
-def blobs(n, dim, classes, seed):
-    """A well-separated classification problem: (X float32 (n, dim), y int64 (n,))."""
-    rng = np.random.default_rng(seed)
-    centers = 4.0 * rng.standard_normal((classes, dim))
-    y = np.arange(n) % classes
-    X = centers[y] + rng.standard_normal((n, dim))
-    return X.astype(np.float32), y.astype(np.int64)
-
+globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
 @pytest.mark.question('q12', points=1.6666666666666667, hidden=False, timeout=20.0)
