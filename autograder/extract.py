@@ -1,7 +1,8 @@
 """Read a submitted notebook and keep only its graded code.
 
-The grader runs, from every code cell in order, the statements that define things: imports,
-functions, classes, and assignments to UPPER_CASE names or of literal values. Experiments,
+The grader runs, from every code cell in order, the statements that define things: imports
+(except plotting and the kit's own packages), functions, classes, and assignments to
+UPPER_CASE names or of literal values. Experiments,
 training runs, plots and `check(...)` calls are left out. A cell that is not valid Python is
 skipped and reported; the rest still counts. Notebook problems raise `NotebookError` with a
 message that says what to do.
@@ -17,7 +18,9 @@ from pathlib import Path
 import nbformat
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
-SKIP_IMPORTS = ("autograder", "datasets_manifest", "leaderboard")  # the kit itself
+# The kit itself, and plotting: graded code never plots, and importing matplotlib in every
+# sandboxed worker costs about a second (its font cache is rebuilt in each private home).
+SKIP_IMPORTS = ("autograder", "datasets_manifest", "leaderboard", "matplotlib", "seaborn", "IPython")
 
 
 class NotebookError(ValueError):
