@@ -39,8 +39,10 @@ SOLUTION = ROOT / "solutions" / "transformer" / "transformer.ipynb"
 def reference_namespace() -> dict:
     """The reference solution's graded code, executed in a fresh namespace."""
     source = graded_code(render(parse_solution(SOLUTION), solutions=True)).source
-    namespace: dict = {"__name__": "transformer_reference"}
-    exec(compile(source, str(SOLUTION), "exec"), namespace)  # noqa: S102 - our own solution
+    import matplotlib.pyplot as plt  # the grader leaves plotting imports out; the figure needs it
+
+    namespace: dict = {"__name__": "transformer_reference", "plt": plt}
+    exec(compile(source, "<transformer reference>", "exec"), namespace)  # noqa: S102 - our own solution
     return namespace
 
 
