@@ -7,78 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.testing import *
-
-import uuid
-
-import numpy as np
-import torch
-import torch.nn.functional as F
-
-from autograder.adapter import SubmissionError
-from autograder.testing import assert_close
-
-LETTER_IDS = {"A": 3, "C": 4, "G": 5, "T": 6, "N": 2, "D": 2, "S": 2, "R": 2}  # the given VOCAB
-
-
-def encode_rows(rows, T=None):
-    """The tests' own encoding (independent of your tokenizer): [CLS]=1 + letters, [PAD]=0."""
-    T = T or 1 + max(len(r) for r in rows)
-    ids = torch.zeros(len(rows), T, dtype=torch.long)
-    for i, row in enumerate(rows):
-        ids[i, : len(row) + 1] = torch.tensor([1] + [LETTER_IDS[c] for c in row])
-    return ids, ids == 0
-
-
-def small_model(adapter, dropout=0.0, n_classes=3):
-    """DNAClassifier(vocab 7, d_model 16, 2 heads, 2 layers, max_len 13), seeded, in eval mode."""
-    adapter.seed(0)
-    model = adapter.new("DNAClassifier", 7, 16, 2, 2, 13, n_classes, dropout)
-    model.eval()
-    return model
-
-
-def toy_task(n, anti, seed=0):
-    """Length-10 sequences labelled by their middle letter (A/C/G -> 0/1/2). Returns (train, val);
-    with anti=True the validation labels are shifted by one class (they contradict training)."""
-    rng = np.random.default_rng(seed)
-
-    def make(count):
-        rows = ["".join(rng.choice(list("ACGT"), size=10)) for _ in range(count)]
-        rows = [r[:5] + "ACG"[i % 3] + r[6:] for i, r in enumerate(rows)]
-        ids, mask = encode_rows(rows)
-        return ids, mask, torch.tensor([i % 3 for i in range(count)])
-
-    train, (ids, mask, labels) = make(n), make(n // 2)
-    return train, (ids, mask, (labels + 1) % 3 if anti else labels)
-
-
-def eval_loss(model, data):
-    """Mean cross-entropy of an adapter model on (ids, mask, labels), computed by the test."""
-    model.eval()
-    ids, mask, labels = data
-    return F.cross_entropy(model.call("forward", ids, mask), labels).item()
-
-
-def scratch_name(suffix):
-    """A fresh file name in the working directory of your code (the grader's sandbox allows
-    writing only there)."""
-    return f"coursekit-test-{uuid.uuid4().hex[:12]}{suffix}"
-
-
-def remove_scratch(adapter, path):
-    """Delete a file the test made your code write (through your notebook's `os` import)."""
-    try:
-        adapter.call("os.remove", path)
-    except Exception:  # noqa: BLE001 - the file may not exist when the test failed early
-        pass
-
-
-def want_confusion(y_true, y_pred, n):
-    cm = np.zeros((n, n), dtype=np.int64)
-    for t, p in zip(np.asarray(y_true), np.asarray(y_pred)):
-        cm[t, p] += 1
-    return cm
-
+globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
 @pytest.mark.question('q5', points=7.5, hidden=False, timeout=60.0)
