@@ -157,8 +157,13 @@ def print_gradebook(results: list[SubmissionResult]) -> None:
     for r in results:
         pct = 100 * r.score / r.max_score if r.max_score else 0
         note = (r.error or "").splitlines()[0][:70] if r.error else ""
-        table.add_row(Path(r.submission).name, f"{r.score:g}/{r.max_score:g} ({pct:.0f}%)", note)
+        table.add_row(Path(r.submission).name, f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)",
+                      note)
     Console().print(table)
+
+
+def _pts(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
