@@ -96,17 +96,22 @@ def assert_grad_close(analytic, numeric, *, name: str, threshold: float = 1e-6) 
 
 
 def forbidden_calls(source: str, names: Iterable[str]) -> list[str]:
-    """Uses of forbidden attributes/functions in `source`, by name, alias or string.
+    """Uses of forbidden library functions/classes in `source`, by attribute, import or string.
 
-    `names` are dotted names such as "torch.nn.functional.scaled_dot_product_attention"; a use
-    is flagged when the last component appears as an attribute, an imported name or a string
-    constant (catching `getattr(F, "scaled_dot_product_attention")`).
+    `names` are dotted names such as "torch.nn.functional.scaled_dot_product_attention". A use is
+    an attribute access `x.<last>`, an import of `<last>`, a bare name `<last>` that the source
+    does not define itself (a student may write their own `scaled_dot_product_attention`), or a
+    string constant equal to `<last>` outside docstrings (catching `getattr(F, "...")`).
     """
     wanted = {n.rsplit(".", 1)[-1]: n for n in names}
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return []
+    defined = {n.name for n in ast.walk(tree)
+               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)
+                  and isinstance(n.value, ast.Constant)}
     found = []
     for node in ast.walk(tree):
         hit = None
@@ -114,10 +119,11 @@ def forbidden_calls(source: str, names: Iterable[str]) -> list[str]:
             hit = node.attr
         elif isinstance(node, ast.alias) and node.name.rsplit(".", 1)[-1] in wanted:
             hit = node.name.rsplit(".", 1)[-1]
-        elif isinstance(node, ast.Name) and node.id in wanted:
+        elif isinstance(node, ast.Name) and node.id in wanted and node.id not in defined:
             hit = node.id
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            hit = next((w for w in wanted if w in node.value), None)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in docstrings and node.value.strip() in wanted):
+            hit = node.value.strip()
         if hit:
             found.append(f"line {getattr(node, 'lineno', '?')}: {wanted[hit]}")
     return sorted(set(found))

@@ -46,14 +46,14 @@ class Codec:
         if isinstance(obj, np.ndarray):
             if obj.dtype == object:
                 raise TypeError("object arrays cannot be sent")
-            arrays.append(np.ascontiguousarray(obj))
+            arrays.append(_contiguous(obj))
             return {"__nd__": len(arrays) - 1}
         torch = _torch()
         if torch is not None and isinstance(obj, torch.Tensor):
             t = obj.detach().cpu()
             if t.dtype == torch.bfloat16:
                 t = t.float()
-            arrays.append(np.ascontiguousarray(t.numpy()))
+            arrays.append(_contiguous(t.numpy()))
             return {"__pt__": len(arrays) - 1}
         if isinstance(obj, list):
             return [self.encode(x, arrays) for x in obj]
@@ -85,6 +85,11 @@ class Codec:
         if "__h__" in tree:
             return self.resolve(tree)
         raise ValueError(f"unknown value tag in {sorted(tree)}")
+
+
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    """C-contiguous copy that keeps 0-d arrays 0-d (np.ascontiguousarray makes them 1-d)."""
+    return np.ascontiguousarray(array).reshape(array.shape)
 
 
 def _as_tensor(array):

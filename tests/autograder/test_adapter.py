@@ -117,3 +117,8 @@ def test_frames_never_unpickle():
     with pytest.raises(ValueError):
         unpack(frame, Codec())
     assert pickle  # imported only to build the hostile payload above
+
+
+def test_zero_dim_values_keep_their_shape(sub):
+    (a, t), _ = sub.call("echo", np.array(2.0), torch.tensor(3.0))
+    assert a.shape == () and t.shape == ()

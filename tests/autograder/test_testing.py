@@ -49,3 +49,11 @@ def test_forbidden_calls_sees_aliases_and_strings():
     assert len(found) == 3
     assert forbidden_calls("def f(x):\n    return x @ x.T\n",
                            ["torch.nn.MultiheadAttention"]) == []
+
+
+def test_forbidden_calls_allows_the_students_own_function_of_that_name():
+    src = ('def scaled_dot_product_attention(q, k, v):\n'
+           '    """Like F.scaled_dot_product_attention, by hand."""\n'
+           '    return q\n'
+           'OUT = scaled_dot_product_attention(1, 2, 3)\n')
+    assert forbidden_calls(src, ["torch.nn.functional.scaled_dot_product_attention"]) == []
