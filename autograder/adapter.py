@@ -147,5 +147,10 @@ class Adapter:
     def source(self) -> str:
         return self._send({"op": "source"}, "source")
 
+    def read_text(self, path: str, limit: int = 1 << 20) -> str:
+        """Text of a file the student's code wrote (relative to its working directory)."""
+        return self._send({"op": "read_text", "name": str(path), "limit": int(limit)},
+                          f"reading {path}")
+
     def set_time_limit(self, seconds: float | None) -> None:
         self.deadline = None if seconds is None else time.monotonic() + seconds

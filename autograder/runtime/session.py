@@ -164,6 +164,9 @@ class Session:
             return _seed(int(request["seed"]))
         if op == "source":
             return self.source
+        if op == "read_text":
+            with open(request["name"], encoding="utf-8", errors="replace") as fh:
+                return fh.read(int(request.get("limit", 1 << 20)))
         target = self.objects[request["handle"]]
         return _handle_op(op, target, request, args, kwargs)
 

@@ -87,7 +87,7 @@ def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str]) -> lis
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
-           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
            "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     for link in ("bin", "lib", "lib64", "sbin", "lib32"):
         target = Path("/") / link

@@ -148,3 +148,9 @@ def test_rlimit_backend_still_grades():
         assert Adapter(transport).call("f", 1) == 2
     finally:
         transport.close()
+
+
+def test_tmp_is_writable_and_files_can_be_read_back(sandbox):
+    assert sandbox.call("write", "/tmp/scratch.txt") == "written"
+    assert sandbox.call("write", "out.csv") == "written"
+    assert sandbox.read_text("out.csv") == "pwned"
