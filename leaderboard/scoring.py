@@ -69,9 +69,14 @@ def scoring_settings(task: TaskSpec) -> dict[str, Any]:
 def _classification_metrics(labels: list[str], preds: list[str], classes: tuple) -> dict:
     if not labels:
         return {"accuracy": float("nan"), "macro_f1": float("nan")}
+    # Macro-F1 over the classes that occur in the truth or the predictions (sklearn's default
+    # set, in the task's order): a class absent from both (possible on a small salted public
+    # part) must not count as an F1 of 0.
+    seen = set(labels) | set(preds)
+    present = [c for c in classes if c in seen]
     return {
         "accuracy": float(accuracy_score(labels, preds)),
-        "macro_f1": float(f1_score(labels, preds, labels=list(classes), average="macro",
+        "macro_f1": float(f1_score(labels, preds, labels=present, average="macro",
                                    zero_division=0)),
     }
 

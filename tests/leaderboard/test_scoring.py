@@ -87,3 +87,15 @@ def test_gradescope_entries(tmp_path):
         {"name": "ROUGE-1 F1", "value": 0.2, "order": "desc"}]
     with pytest.raises(ValueError, match="INVALID"):
         gradescope_leaderboard("dna-splice", b"id,label\n", folder / "private" / "solution.json")
+
+
+def test_macro_f1_ignores_a_class_absent_from_truth_and_predictions():
+    from sklearn.metrics import f1_score
+
+    from leaderboard.scoring import _classification_metrics
+
+    truth, preds = ["EI", "IE", "EI"], ["EI", "IE", "EI"]
+    metrics = _classification_metrics(truth, preds, ("EI", "IE", "N"))
+    assert metrics["macro_f1"] == 1.0 == f1_score(truth, preds, average="macro")
+    wrong = _classification_metrics(["EI", "IE"], ["EI", "N"], ("EI", "IE", "N"))
+    assert wrong["macro_f1"] == f1_score(["EI", "IE"], ["EI", "N"], average="macro")
