@@ -302,6 +302,9 @@ def ratio_lines(fig: dict) -> list[str]:
     out = []
     for key, label in (("graded", "graded-code notebook (like for like)"),
                        ("whole", "whole notebook")):
+        if not nb[key]["times"]:
+            out.append(f"Ratio coursekit / nbclient {label}: not measured (0 runs).")
+            continue
         base = statistics.median(nb[key]["times"])
         out.append(f"Ratio coursekit / nbclient {label}: API {api / base:.3g}x, "
                    f"own process {proc / base:.3g}x (medians; nbclient runs no tests).")
@@ -317,7 +320,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=5, help="single-submission repetitions")
     p.add_argument("--calls", type=int, default=200, help="round trips per latency figure")
     p.add_argument("--nb-repeats", type=int, default=3, help="nbclient runs (kernel, graded code)")
-    p.add_argument("--whole-repeats", type=int, default=1, help="whole-notebook nbclient runs")
+    p.add_argument("--whole-repeats", type=int, default=1,
+                   help="whole-notebook nbclient runs (0 skips them: minutes with training)")
     p.add_argument("--nb-timeout", type=int, default=1800, help="nbclient per-cell timeout (s)")
     p.add_argument("--quick", action="store_true", help="n=20, 2 repeats, 50 calls, 1 nb run")
     p.add_argument("--json", type=Path, help="also write the raw figures here")
