@@ -125,6 +125,15 @@ def _fetch_file(f: FileEntry, folder: Path, mirror: Path | None, progress: bool)
     )
 
 
+def _check_into(report: Report, fmt_name: str, entry, path: Path) -> None:
+    """Verify one file and add its line to `report` (a bad file makes the report fail)."""
+    try:
+        report.lines.append(f"  {fmt_name}/{entry.name}: {verify_file(path, entry)}")
+    except ChecksumError as err:
+        report.ok = False
+        report.lines.append(f"  {fmt_name}/{entry.name}: BAD: {err}")
+
+
 def verify_dataset(dataset: DatasetEntry, folder: Path, label: str = "cache") -> Report:
     """Check every present file of `dataset` in `folder`; ok when one format is complete and none is bad."""
     report = Report(dataset.name, ok=True)
@@ -136,11 +145,7 @@ def verify_dataset(dataset: DatasetEntry, folder: Path, label: str = "cache") ->
             if path is None:
                 continue
             present += 1
-            try:
-                report.lines.append(f"  {fmt.name}/{f.name}: {verify_file(path, f)}")
-            except ChecksumError as err:
-                report.ok = False
-                report.lines.append(f"  {fmt.name}/{f.name}: BAD: {err}")
+            _check_into(report, fmt.name, f, path)
         if present == len(fmt.files):
             complete.append(fmt.name)
     if not complete:
@@ -162,11 +167,7 @@ def verify_mirror(dataset: DatasetEntry, mirror: Path) -> Report:
             if path is None:
                 continue
             found += 1
-            try:
-                report.lines.append(f"  {fmt.name}/{f.name}: {verify_file(path, f)}")
-            except ChecksumError as err:
-                report.ok = False
-                report.lines.append(f"  {fmt.name}/{f.name}: BAD: {err}")
+            _check_into(report, fmt.name, f, path)
     if not found:
         report.ok = False
         report.lines.append(f"  the mirror {mirror} holds no file of this dataset")
