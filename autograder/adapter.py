@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from autograder.runtime.session import Codec, Session, pack, unpack
+from autograder.runtime.session import Codec, Session, _answer, pack, unpack
 
 
 class SubmissionError(Exception):
@@ -53,8 +53,6 @@ class InProcessTransport:
         self.session = Session(namespace, source)
 
     def request(self, frame: bytes, deadline: float | None) -> bytes:
-        from autograder.runtime.session import _answer
-
         return _answer(self.session, unpack(frame, self.session.codec))
 
     def close(self) -> None:

@@ -9,15 +9,11 @@ with the public tests only.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import tempfile
 from pathlib import Path
 
-import pytest
-
 from autograder.adapter import Adapter, InProcessTransport
-from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.grade.one import run_pytest
+from autograder.grade.plugin import GradingPlugin
 from autograder.results import SubmissionResult
 
 
@@ -53,13 +49,7 @@ def run_public_tests(assignment: str, namespace: dict,
     tests_dir = find_public_tests(assignment)
     plugin = GradingPlugin(lambda: Adapter(InProcessTransport(namespace)),
                            questions={question} if question else None)
-    plugin.public_only = True
-    with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as ini:
-        ini.write("[pytest]\n")
-    sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        pytest.main(pytest_args(str(tests_dir), ini.name), plugins=[plugin])
-    Path(ini.name).unlink(missing_ok=True)
+    run_pytest(tests_dir, plugin, public_only=True)
     if question and not plugin.results:
         raise ValueError(f"no public tests for question {question!r} of {assignment}")
     return SubmissionResult("notebook", assignment, list(plugin.results.values()))

@@ -24,6 +24,8 @@ console = Console()
 
 
 def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
+    from autograder.commands import print_gradebook  # commands imports this module
+
     root, failed = repo_root(), False
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
@@ -39,8 +41,6 @@ def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
         subs = [examples / "reference.ipynb", examples / "stub.ipynb",
                 *[examples / f"bug-{b.name}.ipynb" for b in bugs]]
         results = grade_batch(bundle, subs, out / slug)
-        from autograder.commands import print_gradebook
-
         console.rule(f"{slug}: gradebook ({out / slug / 'gradebook.csv'})")
         print_gradebook(results)
     console.print("[red]demo found problems[/red]" if failed else

@@ -8,7 +8,7 @@ Gradescope's schema: {"score", "execution_time", "output", "tests": [{"name", "n
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -105,4 +105,4 @@ def load_result(out_dir: Path) -> SubmissionResult:
     return SubmissionResult.from_gradescope(json.loads((out_dir / "results.json").read_text()))
 
 
-__all__ = ["SubmissionResult", "TestResult", "load_result", "asdict"]
+__all__ = ["SubmissionResult", "TestResult", "load_result"]

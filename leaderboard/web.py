@@ -10,9 +10,10 @@ from __future__ import annotations
 from html import escape
 from importlib import resources
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from leaderboard.api import _task
 from leaderboard.service import LeaderboardService, LoadedTask
 from leaderboard.standings import BoardRow, final_board, public_board
 from leaderboard.submissions import is_closed
@@ -77,18 +78,14 @@ def index(request: Request) -> HTMLResponse:
 @pages.get("/tasks/{task_name}/board.html", response_class=HTMLResponse)
 def board_fragment(task_name: str, request: Request) -> HTMLResponse:
     service = _service(request)
-    task = service.task(task_name)
-    if task is None:
-        raise HTTPException(404, f"no task {task_name!r}")
+    task = _task(service, task_name)
     return HTMLResponse(_board_tbody(service, task))
 
 
 @pages.get("/tasks/{task_name}", response_class=HTMLResponse)
 def task_page(task_name: str, request: Request) -> HTMLResponse:
     service = _service(request)
-    task = service.task(task_name)
-    if task is None:
-        raise HTTPException(404, f"no task {task_name!r}")
+    task = _task(service, task_name)
     spec, final = task.spec, is_closed(task)
     heads = "".join(f"<th>{escape(m)}</th>" for m in spec.metrics[1:])
     kind = "final standings (private part)" if final else "public board (95% bootstrap CI)"

@@ -65,7 +65,6 @@ class GradingPlugin:
         marker = item.get_closest_marker("question")
         if self._sub is not None:
             self._sub.set_time_limit(marker.kwargs.get("timeout"))
-        self._pending_timeout = marker.kwargs.get("timeout")
         yield
         if self._sub is not None:
             self._sub.set_time_limit(None)

@@ -20,7 +20,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NOBODY = 65534
 UID_BASE = 200000  # sandboxed workers run as UID_BASE + (grading process id % UID_SPAN)
 UID_SPAN = 100000
 
