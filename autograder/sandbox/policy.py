@@ -116,7 +116,7 @@ def _parent_dirs(path: str) -> list[str]:
     parts = Path(path).parts[1:-1]
     for i in range(len(parts)):
         parent = "/" + "/".join(parts[: i + 1])
-        if parent in {"/usr", "/etc", "/tmp", "/proc", "/dev"}:
+        if parent in {"/usr", "/etc", "/proc", "/dev"}:  # bound above: never recreate
             return []
         out += ["--perms", "0755", "--dir", parent]
     return out

@@ -65,6 +65,10 @@ def die():
 
 def double(x):
     return 2 * np.asarray(x)
+
+def prefix():
+    import sys
+    return sys.prefix
 '''
 
 
@@ -154,3 +158,18 @@ def test_tmp_is_writable_and_files_can_be_read_back(sandbox):
     assert sandbox.call("write", "/tmp/scratch.txt") == "written"
     assert sandbox.call("write", "out.csv") == "written"
     assert sandbox.read_text("out.csv") == "pwned"
+
+
+@needs_bwrap
+def test_worker_uses_the_graders_python_environment(sandbox):
+    import sys
+
+    assert sandbox.call("prefix") == sys.prefix
+
+
+def test_parents_of_a_checkout_under_tmp_are_traversable():
+    from autograder.sandbox.policy import _parent_dirs
+
+    assert _parent_dirs("/tmp/fresh/.venv") == ["--perms", "0755", "--dir", "/tmp",
+                                                "--perms", "0755", "--dir", "/tmp/fresh"]
+    assert _parent_dirs("/usr/lib/python3") == []
