@@ -3,7 +3,8 @@ then prove it (the reference earns full marks, the untouched stub earns zero on 
 
 Layout: `solutions/<slug>/<slug>.ipynb` (+ `catalog.toml`) -> `assignments/<slug>/<slug>.ipynb`,
 `assignments/<slug>/tests/test_<q>.py` (committed) and `build/<slug>/` (not committed):
-`tests/`, `reference.py`, `assignment.json`, `examples/{reference,stub,bug-*}.ipynb`.
+`tests/`, `reference.py`, `assignment.json`, `examples/{reference,stub,bug-*,alt-*}.ipynb`,
+`degenerate/<question>-<kind>.ipynb` and `examples/index.json` (what the proofs grade).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.build.degenerate import RUNTIME as DEGENERATE_RUNTIME
+from autograder.build.degenerate import degenerate_specs
 from autograder.build.markup import AssignmentSpec, parse_solution
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
-from autograder.catalog import bug_notebook, load_catalog
+from autograder.catalog import load_alternatives, load_catalog, patch_notebook
 from autograder.extract import graded_code
 
 
@@ -72,9 +75,30 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
     out.bundle["assignment.json"] = json.dumps(_metadata(spec), indent=2)
     out.bundle["examples/reference.ipynb"] = dumps(reference)
     out.bundle["examples/stub.ipynb"] = dumps(student)
-    for bug in load_catalog(root / "solutions" / slug / "catalog.toml"):
-        out.bundle[f"examples/bug-{bug.name}.ipynb"] = dumps(bug_notebook(reference, bug))
+    catalog = root / "solutions" / slug / "catalog.toml"
+    index = [{"name": "reference", "kind": "reference", "file": "examples/reference.ipynb"},
+             {"name": "stub", "kind": "stub", "file": "examples/stub.ipynb"}]
+    for entry in [*load_catalog(catalog), *load_alternatives(catalog)]:
+        rel = f"examples/{entry.kind}-{entry.name}.ipynb"
+        out.bundle[rel] = dumps(patch_notebook(reference, entry))
+        index.append({"name": entry.name, "kind": entry.kind, "file": rel,
+                      "question": getattr(entry, "question", None)})
+    for (question, kind), variant in degenerate_specs(spec).items():
+        rel = f"degenerate/{safe_name(question)}-{kind}.ipynb"
+        out.bundle[rel] = dumps(degenerate_notebook(variant, question, kind))
+        index.append({"name": f"{question}-{kind}", "kind": "degenerate", "file": rel,
+                      "question": question})
+    out.bundle["examples/index.json"] = json.dumps(index, indent=1)
     return out
+
+
+def degenerate_notebook(variant: AssignmentSpec, question: str,
+                        kind: str) -> nbformat.NotebookNode:
+    """A degenerate variant's reference notebook, with the runtime helper as its first cell."""
+    nb = render(variant, solutions=True)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(DEGENERATE_RUNTIME))
+    nb.metadata["coursekit"]["kind"] = f"degenerate:{question}-{kind}"
+    return nb
 
 
 def _metadata(spec: AssignmentSpec) -> dict:

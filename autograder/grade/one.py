@@ -1,6 +1,6 @@
 """Grade one submission against an autograder bundle (run as its own process by the batch).
 
-    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only]
+    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only] [--question Q]...
 
 The student's graded code runs in a sandboxed worker; this process holds the tests, the
 reference and the expected values, and decides the score. A broken or foreign notebook gets a
@@ -52,9 +52,10 @@ def reference_adapter(bundle: Path) -> Adapter:
 
 
 def grade_submission(bundle: Path, submission: Path, *, public_only: bool = False,
-                     tests_dir: Path | None = None,
-                     policy: SandboxPolicy | None = None) -> SubmissionResult:
-    """Grade one notebook; never raises for problems that are the submission's fault."""
+                     tests_dir: Path | None = None, policy: SandboxPolicy | None = None,
+                     questions: set[str] | None = None) -> SubmissionResult:
+    """Grade one notebook (only `questions` when given); never raises for problems that are
+    the submission's fault."""
     meta = load_bundle(bundle)
     start = time.monotonic()
     name = str(submission)
@@ -70,7 +71,8 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
     try:
         plugin = GradingPlugin(lambda: Adapter(transport),
-                               None if public_only else lambda: reference_adapter(bundle))
+                               None if public_only else lambda: reference_adapter(bundle),
+                               questions=questions)
         run_pytest(tests_dir or bundle / "tests", plugin, public_only)
     finally:
         transport.close()
@@ -109,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--tests-dir", type=Path)
+    parser.add_argument("--question", action="append", help="grade only this question "
+                        "(repeatable; the proofs use it to grade a variant on its own question)")
     args = parser.parse_args(argv)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
-                              tests_dir=args.tests_dir)
+                              tests_dir=args.tests_dir,
+                              questions=set(args.question) if args.question else None)
     result.write(args.out)
     return 0
 
