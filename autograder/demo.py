@@ -7,14 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.build.builder import (
-    generate,
-    list_assignments,
-    repo_root,
-    solution_path,
-    write_build,
-)
-from autograder.build.markup import parse_solution
+from autograder.build.builder import build_bundle, list_assignments, repo_root
 from autograder.build.prove import prove_bundle
 from autograder.catalog import load_catalog
 from autograder.grade.batch import grade_batch
@@ -30,8 +23,7 @@ def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
     for slug in list_assignments(root):
-        spec = parse_solution(solution_path(root, slug))
-        bundle = write_build(generate(spec, root), root, slug, committed=False)
+        bundle = build_bundle(root, slug).bundle
         problems = prove_bundle(bundle)
         for problem in problems:
             console.print(f"[red]✗ {slug}: {problem}[/red]")

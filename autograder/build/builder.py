@@ -118,15 +118,38 @@ def _metadata(spec: AssignmentSpec) -> dict:
             "solution_sha256": digest}
 
 
-def write_build(output: BuildOutput, root: Path, slug: str, *, committed: bool = True) -> Path:
-    """Write a fresh bundle and, unless `committed=False`, the committed student files."""
+@dataclass
+class Built:
+    """What `build_bundle` made: the parsed spec, the generated text and the bundle folder."""
+
+    spec: AssignmentSpec
+    output: BuildOutput
+    bundle: Path
+
+
+def build_bundle(root: Path, slug: str, *, committed: bool = False,
+                 bundle: Path | None = None) -> Built:
+    """Parse, generate and write one assignment: the single entry point the CLI, the demo, the
+    tests and the benchmarks use. The bundle goes to `bundle` (default `build/<slug>`); the
+    committed student files are written only when `committed`. Proving is `prove_bundle`'s job.
+    """
+    spec = parse_solution(solution_path(root, slug))
+    output = generate(spec, root)
+    return Built(spec, output, write_build(output, root, slug, committed=committed,
+                                           bundle=bundle))
+
+
+def write_build(output: BuildOutput, root: Path, slug: str, *, committed: bool = True,
+                bundle: Path | None = None) -> Path:
+    """Write a fresh bundle (to `bundle`, default `build/<slug>`) and, unless
+    `committed=False`, the committed student files."""
     tests_dir = root / "assignments" / slug / "tests"
     if committed and tests_dir.exists():
         for stale in [*tests_dir.glob("test_*.py"), *tests_dir.glob("_helpers.py")]:
             stale.unlink()
     for rel, text in output.committed.items() if committed else ():
         _write(root / rel, text)
-    bundle = root / "build" / slug
+    bundle = bundle or root / "build" / slug
     shutil.rmtree(bundle, ignore_errors=True)
     for rel, text in output.bundle.items():
         _write(bundle / rel, text)
