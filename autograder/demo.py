@@ -1,4 +1,5 @@
-"""The kit's main job on bundled material: build every assignment (proving each one), then
+"""The kit's main job on bundled material: build every assignment (proving each one: reference
+and alternatives 100%, stub 0%; `coursekit build` also proves the degenerate answers), then
 grade its bundled example submissions (reference, untouched stub, a few wrong answers)."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
     for slug in list_assignments(root):
         bundle = build_bundle(root, slug).bundle
-        problems = prove_bundle(bundle)
+        problems = prove_bundle(bundle, kinds=("reference", "stub", "alt"))
         for problem in problems:
             console.print(f"[red]✗ {slug}: {problem}[/red]")
         failed |= bool(problems)

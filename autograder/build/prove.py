@@ -40,10 +40,10 @@ def full_marks(bundle: Path) -> dict[str, float]:
 
 
 def prove_bundle(bundle: Path, *, names: list[str] | None = None, jobs: int | None = None,
-                 progress: bool = False) -> list[str]:
+                 progress: bool = False, kinds: tuple[str, ...] = PROOF_KINDS) -> list[str]:
     """Problems found grading the reference, the stub, the alternatives and the degenerate
-    answers (or only the examples named); empty when the build is sound."""
-    chosen = [e for e in examples(bundle) if names is None or e["name"] in names]
+    answers (or only the examples of those kinds / names); empty when the build is sound."""
+    chosen = [e for e in examples(bundle, kinds) if names is None or e["name"] in names]
     only = [{e["question"]} if e["kind"] == "degenerate" else None for e in chosen]
     results = grade_batch(bundle, [bundle / e["file"] for e in chosen],
                           bundle / "proof", jobs=jobs, progress=progress, questions=only)
