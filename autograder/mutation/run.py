@@ -123,13 +123,12 @@ def run_mutants(root: Path, slug: str, candidates: list[Candidate], *, jobs: int
         path.write_text(mutant_notebook(spec, candidate), encoding="utf-8")
         paths.append(path)
     results = grade_batch(bundle, paths, folder / "graded", jobs=jobs, progress=progress,
-                          questions=[{c.question} for c in candidates])
+                          questions=[{c.question} for c in candidates], first_failure=True)
     outcomes = []
     for candidate, result in zip(candidates, results, strict=True):
-        got, top = result.by_question().get(candidate.question, (0.0, 0.0))
         failing = [t.name for t in result.tests if t.question == candidate.question
                    and not t.passed]
-        killed = bool(result.error) or got < top or not top
+        killed = bool(result.error) or bool(failing) or not result.tests
         outcomes.append(Outcome(candidate, killed,
                                 (result.error or "").splitlines()[0][:80] if result.error
                                 else ", ".join(failing[:3])))
