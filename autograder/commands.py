@@ -74,7 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for slug in _slugs(args.assignments):
         try:
             if args.check:
-                stale = stale_files(generate(parse_solution(solution_path(root, slug)), root),
+                stale = stale_files(generate(parse_solution(solution_path(root, slug)), root,
+                                             proofs=False),
                                     root, slug)
             else:
                 built = build_bundle(root, slug, committed=True)

@@ -56,7 +56,9 @@ class BuildOutput:
     bundle: dict[str, str] = field(default_factory=dict)
 
 
-def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
+def generate(spec: AssignmentSpec, root: Path, *, proofs: bool = True) -> BuildOutput:
+    """Everything the build writes; `proofs=False` leaves out the proof examples (catalog,
+    alternatives, degenerate answers), which `build --check` does not need."""
     slug = spec.config.name
     out = BuildOutput()
     student, reference = render(spec, solutions=False), render(spec, solutions=True)
@@ -66,16 +68,24 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
         out.committed[f"assignments/{slug}/tests/_helpers.py"] = helpers
         out.bundle["tests/_helpers.py"] = helpers
     for q in spec.questions:
-        public = test_file(q, spec.config, bool(helpers), include_hidden=False)
+        public = test_file(q, spec.config, spec.helpers, include_hidden=False)
         if public:
             out.committed[f"assignments/{slug}/tests/test_{safe_name(q.name)}.py"] = public
         out.bundle[f"tests/test_{safe_name(q.name)}.py"] = test_file(
-            q, spec.config, bool(helpers), include_hidden=True)
+            q, spec.config, spec.helpers, include_hidden=True)
     out.bundle["reference.py"] = graded_code(reference).source
     out.bundle["assignment.json"] = json.dumps(_metadata(spec), indent=2)
     out.bundle["examples/reference.ipynb"] = dumps(reference)
     out.bundle["examples/stub.ipynb"] = dumps(student)
-    catalog = root / "solutions" / slug / "catalog.toml"
+    if proofs:
+        _proof_examples(spec, root, reference, out)
+    return out
+
+
+def _proof_examples(spec: AssignmentSpec, root: Path, reference: nbformat.NotebookNode,
+                    out: BuildOutput) -> None:
+    """The examples the proofs grade, and `examples/index.json` naming them."""
+    catalog = root / "solutions" / spec.config.name / "catalog.toml"
     index = [{"name": "reference", "kind": "reference", "file": "examples/reference.ipynb"},
              {"name": "stub", "kind": "stub", "file": "examples/stub.ipynb"}]
     for entry in [*load_catalog(catalog), *load_alternatives(catalog)]:
@@ -89,7 +99,6 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
         index.append({"name": f"{question}-{kind}", "kind": "degenerate", "file": rel,
                       "question": question})
     out.bundle["examples/index.json"] = json.dumps(index, indent=1)
-    return out
 
 
 def degenerate_notebook(variant: AssignmentSpec, question: str,

@@ -71,7 +71,7 @@ def mutant_notebook(spec: AssignmentSpec, candidate: Candidate) -> str:
     items = list(spec.items)
     item = copy.copy(items[candidate.item_index])
     item.cell = copy.deepcopy(item.cell)
-    item.cell.source = candidate.mutant.source
+    item.cell.source = candidate.mutant.source()
     items[candidate.item_index] = item
     variant = copy.copy(spec)
     variant.items = items
