@@ -12,7 +12,7 @@ import os
 import random
 from pathlib import Path
 
-from leaderboard.task_init import init_dna_splice, init_summaries
+from leaderboard.tasks import get_task
 
 INSTRUCTOR = "instructor-secret-token"
 ROSTER = """student_id,name,team,token
@@ -30,6 +30,16 @@ class FakeSplice:
     id: str
     label: str
     sequence: str
+
+
+def init_dna_splice(records, out_dir: Path) -> Path:
+    """Build a dna-splice task folder from `records`."""
+    return get_task("dna-splice").build(records, Path(out_dir))
+
+
+def init_summaries(task: str, records: list[dict], out_dir: Path) -> Path:
+    """Build a summarization task folder from {id, document, summary} records."""
+    return get_task(task).build(records, Path(out_dir))
 
 
 def fake_splice(n_per_class: tuple[int, int, int] = (20, 20, 40), seed: int = 0) -> list:
@@ -76,8 +86,8 @@ def make_data_dir(root: Path, **config) -> Path:
 def open_client(data_dir: Path, database_url: str | None = None):
     from fastapi.testclient import TestClient
 
-    from leaderboard.app import create_app
     from leaderboard.service import LeaderboardService
+    from leaderboard.web.app import create_app
 
     service = LeaderboardService.open(data_dir, database_url=database_url, auto_init=False)
     return TestClient(create_app(service)), service
