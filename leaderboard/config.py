@@ -84,6 +84,7 @@ def load_config(data_dir: str | Path, database_url: str | None = None) -> Leader
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(payload, indent=2) + "\n")
+    path.chmod(0o600)  # it may hold the database URL with its password
     payload = json.loads(path.read_text(encoding="utf-8"))
     timezone = payload.get("timezone", "UTC")
     try:

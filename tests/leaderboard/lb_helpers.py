@@ -65,10 +65,11 @@ def fake_summaries(n: int = 12, seed: int = 0) -> list[dict]:
 
 def write_config(data_dir: Path, *, deadline: dt.datetime | None = None, daily_limit: int = 5,
                  final_picks: int = 2, timezone: str = "UTC", tasks=("dna-splice", "billsum"),
-                 max_upload_bytes: int = 1_000_000) -> None:
+                 max_upload_bytes: int = 1_000_000, invalid_daily_limit: int = 20) -> None:
     deadline = deadline or dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
     payload = {"timezone": timezone, "max_upload_bytes": max_upload_bytes,
                "tasks": {t: {"deadline": deadline.isoformat(), "daily_limit": daily_limit,
+                             "invalid_daily_limit": invalid_daily_limit,
                              "final_picks": final_picks} for t in tasks}}
     (data_dir / "config.json").write_text(json.dumps(payload))
 
