@@ -104,6 +104,7 @@ def sync_roster(session: Session, entries: list[RosterEntry], tokens_file: Path)
 def _append_tokens(path: Path, rows: list[tuple[str, str]]) -> None:
     is_new = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         if is_new:

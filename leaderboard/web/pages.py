@@ -37,6 +37,11 @@ def _service(request: Request) -> LeaderboardService:
     return request.app.state.service
 
 
+def _when(moment) -> str:
+    """A deadline as `2026-12-05 23:59 Europe/Berlin`."""
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzinfo}"
+
+
 def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
@@ -68,7 +73,7 @@ def _board_tbody(service: LeaderboardService, task: LoadedTask) -> str:
 def index(request: Request) -> HTMLResponse:
     service = _service(request)
     items = "".join(f'<li><a href="/tasks/{escape(n)}">{escape(t.spec.title)}</a> — deadline '
-                    f"{escape(t.rules.deadline.isoformat())}</li>"
+                    f"{escape(_when(t.rules.deadline))}</li>"
                     for n, t in service.tasks.items())
     missing = "".join(f"<li>{escape(n)}: not loaded — {escape(why)}</li>"
                       for n, why in service.missing.items())
@@ -95,7 +100,7 @@ def task_page(task_name: str, request: Request) -> HTMLResponse:
     heads = "".join(f"<th>{escape(m)}</th>" for m in spec.metrics[1:])
     kind = "final standings (private part)" if final else "public board (95% bootstrap CI)"
     body = f"""<p><a href="/">all tasks</a></p><h1>{escape(spec.title)}</h1>
-<p>Deadline {escape(task.rules.deadline.isoformat())}; {task.rules.daily_limit} submissions a
+<p>Deadline {escape(_when(task.rules.deadline))}; {task.rules.daily_limit} submissions a
 day per team (invalid uploads are not scored but count against a separate limit of
 {task.rules.invalid_daily_limit} a day); pick up to {task.rules.final_picks} finals. Header: <code>{escape(','.join(spec.header))}
 </code> ({escape('/'.join(spec.formats))}).</p>

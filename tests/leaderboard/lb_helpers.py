@@ -124,3 +124,32 @@ def wait_status(client, token: str, submission_id: int, timeout: float = 20.0) -
 
 def pg_url() -> str | None:
     return os.environ.get("COURSEKIT_PG_URL")
+
+
+def loaded_task(root: Path, daily_limit: int = 5, invalid_daily_limit: int = 20):
+    """A `LoadedTask` for a tiny dna-splice folder under `root` (no service, no server)."""
+    from leaderboard.config import TaskConfig
+    from leaderboard.tasks.files import read_test_ids, solution_path, test_file
+    from leaderboard.tasks.loaded import LoadedTask
+    from leaderboard.tasks.solution import load_solution
+
+    folder = init_dna_splice(fake_splice(), root / "dna-splice")
+    rules = TaskConfig(deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+                       daily_limit=daily_limit, invalid_daily_limit=invalid_daily_limit)
+    return LoadedTask(spec=get_task("dna-splice"), rules=rules,
+                      solution=load_solution(solution_path(folder)),
+                      expected_ids=read_test_ids(test_file("dna-splice", folder)), folder=folder)
+
+
+def store_with_roster(root: Path, roster: str = ROSTER):
+    """(session factory, participants by student id) on a fresh SQLite file."""
+    from leaderboard.store.db import make_engine, session_factory
+    from leaderboard.store.models import Participant
+    from leaderboard.store.roster import parse_roster, sync_roster
+
+    Session = session_factory(make_engine(f"sqlite:///{root / 'lb.db'}"))
+    with Session.begin() as session:
+        sync_roster(session, parse_roster(roster), root / "tokens.csv")
+    with Session() as session:
+        people = {p.student_id: p for p in session.query(Participant)}
+    return Session, people

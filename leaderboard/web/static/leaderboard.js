@@ -20,7 +20,7 @@ async function refreshMine() {
     ` (invalid uploads left: ${data.invalid_left_today} of ${data.invalid_daily_limit})`;
   $("mine").innerHTML = data.submissions.map((s) =>
     `<tr><td><input type="checkbox" class="pick" value="${s.id}" data-number="${s.number}" ${s.selected ? "checked" : ""}></td>` +
-    `<td>${s.number}</td><td>${esc(s.created_at)}</td><td class="status">${esc(s.status)}</td>` +
+    `<td>${s.number}</td><td>${esc(String(s.created_at).slice(0, 16).replace("T", " "))} UTC</td><td class="status">${esc(s.status)}</td>` +
     `<td>${num(s.public_score)}</td><td>${esc(s.description)}</td></tr>`).join("");
 }
 
