@@ -7,7 +7,7 @@ Data: `datasets_manifest.load_splice()` split by `leaderboard.tasks.dna_splice_s
 train/test files `coursekit leaderboard init dna-splice` hands out: 2,552 train / 638 test). As in
 the notebook, 10 % of the train rows (seeded) are the validation set for early stopping; the test
 split is touched once, at the end. Test predictions are written as the leaderboard CSV, checked
-by `leaderboard.scoring.validate` and scored against the held-back labels (accuracy, macro-F1 cross-checked
+by `leaderboard.validate` and scored against the held-back labels (accuracy, macro-F1 cross-checked
 with scikit-learn).
 
     COURSEKIT_MIRROR=/work/shared/datasets .venv/bin/python bench/dna_bench.py
@@ -69,13 +69,13 @@ def validation_split(rows: list[dict], fraction: float = 0.1) -> tuple[list, lis
 
 def leaderboard_check(ns: dict, test_rows: list[dict], labels: list[str]) -> dict:
     """Write the leaderboard CSV with the reference writer; validate and score it."""
-    from leaderboard.tasks import get_task
+    from leaderboard.validate import validate_submission
 
     ids = [r["id"] for r in test_rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "predictions.csv"
         ns["write_predictions"](ids, labels, str(path))
-        report = get_task("dna-splice").validate(path, ids)
+        report = validate_submission("dna-splice", path, ids)
     truth = [r["label"] for r in test_rows]
     got = [report.rows.get(i, "") for i in ids]
     return {"valid": report.ok, "problems": report.problems,
