@@ -2,10 +2,11 @@
 
 `init_task(name, out_dir, mirror)` loads the task's records through `datasets_manifest`
 (data cache, then the mirror) and writes the task folder. `prepare_task` is what
-`coursekit leaderboard serve` runs for a task without a folder: when the records are not
-in the cache it fetches the task's datasets (`coursekit data fetch` with progress bars,
-copying from the mirror when one is known) and, when that is impossible (offline, no
-mirror), raises `TaskDataMissing` whose message is the exact command to run.
+`coursekit leaderboard serve` (and `init`) runs for a task without a folder: it fetches the
+task's datasets into the data cache first (what `coursekit data fetch` does, with progress
+bars: copied from the mirror when one is known, else downloaded where the dataset has an
+official URL) and, when that is impossible (offline, no mirror), raises `TaskDataMissing`
+whose message is the exact command to run.
 """
 
 from __future__ import annotations
@@ -96,11 +97,7 @@ def _mirror_files(dataset: str) -> str:
 
 def prepare_task(task_name: str, out_dir: Path, mirror: str | Path | None = None,
                  log: Callable[[str], None] = print) -> Path:
-    """`init_task`, fetching the task's datasets first when they are missing."""
-    from datasets_manifest.locations import DataNotFoundError
-
-    try:
-        return init_task(task_name, out_dir, mirror)
-    except DataNotFoundError:
-        fetch_task_data(task_name, mirror, log)
+    """Fetch the task's datasets into the data cache (a checksum check when they are there
+    already), then `init_task` from the cache."""
+    fetch_task_data(task_name, mirror, log)
     return init_task(task_name, out_dir, mirror)

@@ -9,7 +9,15 @@ import stat
 import subprocess
 import sys
 
-from lb_helpers import answers, auth, csv_bytes, make_data_dir, open_client, wait_status
+from lb_helpers import (
+    answers,
+    auth,
+    csv_bytes,
+    make_data_dir,
+    open_client,
+    wait_status,
+    write_config,
+)
 
 from leaderboard.store.models import Score
 
@@ -61,6 +69,8 @@ def test_database_does_not_reveal_split_or_labels(data_dir):
 
 def test_serve_offline_without_data_names_the_command(tmp_path):
     empty_cache, data_dir = tmp_path / "cache", tmp_path / "lb"
+    data_dir.mkdir()
+    write_config(data_dir, tasks=("billsum",))  # mirror-only data: no download to try
     env = {"COURSEKIT_DATA_DIR": str(empty_cache), "COURSEKIT_MIRROR": str(tmp_path / "none"),
            "COURSEKIT_INSTRUCTOR_TOKEN": "x", "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "leaderboard", "serve",
