@@ -155,7 +155,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return 1
     print(f"status: {result['status']}")
     if result["status"] == "scored":
-        print(f"public score: {score_with_ci(result['public_score'], result['ci_low'], result['ci_high'])}")
+        score = score_with_ci(result["public_score"], result["ci_low"], result["ci_high"])
+        print(f"public score: {score}")
         metrics = result.get("public_metrics") or {}
         print("metrics: " + ", ".join(f"{k} {_round(v)}" for k, v in metrics.items()))
     return 0 if result["status"] == "scored" else 1

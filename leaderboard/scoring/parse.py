@@ -1,7 +1,7 @@
 """Parsing of submission text (CSV or JSON lines) into rows, collecting format problems.
 
-Used by `leaderboard.scoring.validate`; each parser appends plain-language problems to a list instead
-of stopping at the first one, so a student sees everything that is wrong in one go.
+Used by `leaderboard.scoring.validate`; each parser appends plain-language problems to a list
+instead of stopping at the first one, so a student sees everything that is wrong in one go.
 """
 
 from __future__ import annotations

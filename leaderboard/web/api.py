@@ -73,7 +73,8 @@ def board(task_name: str, service: Service) -> dict[str, Any]:
 
 
 def submission_view(sub: Submission, metrics: dict | None, reveal: bool) -> dict[str, Any]:
-    out = {"id": sub.id, "number": sub.team_seq, "task": sub.task, "created_at": sub.created_at.isoformat() + "Z",
+    out = {"id": sub.id, "number": sub.team_seq, "task": sub.task,
+           "created_at": sub.created_at.isoformat() + "Z",
            "filename": sub.filename, "description": sub.description, "status": sub.status,
            "selected": sub.selected, "public_score": sub.public_score, "ci_low": sub.ci_low,
            "ci_high": sub.ci_high, "public_metrics": (metrics or {}).get("public")}
@@ -200,5 +201,6 @@ def admin_submissions(task_name: str, service: Service) -> list[dict[str, Any]]:
 
 @admin.post("/rescore")
 def admin_rescore(request: RescoreRequest, service: Service) -> dict[str, Any]:
-    counts = rescore(service.Session, service.tasks, task=request.task, ids=request.submission_ids, progress=False)
+    counts = rescore(service.Session, service.tasks, task=request.task,
+                     ids=request.submission_ids, progress=False)
     return {"rescored": sum(counts.values()), "statuses": counts}

@@ -45,7 +45,8 @@ def create_app(service: LeaderboardService, *, start_worker: bool = True) -> Fas
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory leaderboard.web.app:app_from_env` ($COURSEKIT_LEADERBOARD_DIR)."""
+    """Factory for `uvicorn --factory leaderboard.web.app:app_from_env`
+    (data folder: $COURSEKIT_LEADERBOARD_DIR)."""
     import os
 
     data_dir = Path(os.environ.get("COURSEKIT_LEADERBOARD_DIR", "leaderboard-data"))

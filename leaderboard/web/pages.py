@@ -102,7 +102,8 @@ def task_page(task_name: str, request: Request) -> HTMLResponse:
     body = f"""<p><a href="/">all tasks</a></p><h1>{escape(spec.title)}</h1>
 <p>Deadline {escape(_when(task.rules.deadline))}; {task.rules.daily_limit} submissions a
 day per team (invalid uploads are not scored but count against a separate limit of
-{task.rules.invalid_daily_limit} a day); pick up to {task.rules.final_picks} finals. Header: <code>{escape(','.join(spec.header))}
+{task.rules.invalid_daily_limit} a day); pick up to {task.rules.final_picks} finals.
+Header: <code>{escape(','.join(spec.header))}
 </code> ({escape('/'.join(spec.formats))}).</p>
 <section><h2>Board — {kind}</h2><table><thead><tr><th>#</th><th>team</th><th>members</th>
 <th>{escape(spec.primary_metric)}</th>{heads}<th>entries</th><th>when</th></tr></thead>
