@@ -111,7 +111,7 @@ def csv_bytes(header: str, rows) -> bytes:
     return (header + "\n" + "".join(f"{a},{b}\n" for a, b in rows)).encode()
 
 
-def wait_status(client, token: str, submission_id: int, timeout: float = 20.0) -> dict:
+def wait_status(client, token: str, submission_id: int, timeout: float = 90.0) -> dict:
     import time
 
     end = time.monotonic() + timeout
