@@ -63,7 +63,7 @@ class LeaderboardService:
         return service
 
     def load_tasks(self, *, mirror: str | Path | None = None, auto_init: bool = True) -> None:
-        """Load every configured task, building its folder from the mirror when missing."""
+        """Load every configured task; a missing folder is built (its data fetched first)."""
         for name, rules in self.config.tasks.items():
             folder = self.config.task_dir(name)
             if not solution_path(folder).exists() and auto_init:
