@@ -4,7 +4,8 @@ A roster is a CSV with the header `student_id,name,team,token` (`team` and `toke
 empty or absent). A student without a team plays as a team of one named after their id. A
 student without a token gets a random one on first sync; new tokens are appended to
 `tokens.csv` in the data folder (readable only by its owner) for the instructor to hand out.
-Only sha256 hashes of tokens are stored in the database.
+Only sha256 hashes of tokens are stored in the database. Students who are no longer on the
+roster (the demo students, once a real roster replaces the demo) cannot log in any more.
 """
 
 from __future__ import annotations
@@ -95,10 +96,18 @@ def sync_roster(session: Session, entries: list[RosterEntry], tokens_file: Path)
             person.name, person.team_id = entry.name, team.id
             if token:
                 person.token_hash = hash_token(token)
+    _lock_out_others(session, {e.student_id for e in entries})
     session.flush()
     if new_tokens:
         _append_tokens(tokens_file, new_tokens)
     return len(new_tokens)
+
+
+def _lock_out_others(session: Session, keep: set[str]) -> None:
+    """Students no longer on the roster (e.g. the demo students after the real roster
+    replaced the demo) keep their submissions but can no longer log in."""
+    for person in session.scalars(select(Participant).where(Participant.student_id.not_in(keep))):
+        person.token_hash = "locked:" + secrets.token_hex(27)  # matches no sha256 hex digest
 
 
 def _append_tokens(path: Path, rows: list[tuple[str, str]]) -> None:

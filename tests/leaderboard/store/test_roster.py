@@ -39,3 +39,15 @@ def test_sync_makes_teams_tokens_and_stores_only_hashes(tmp_path):
                            tmp_path / "tokens.csv")
         assert made == 0
         assert session.query(Participant).filter_by(student_id="b").one().team.name == "t2"
+
+
+def test_students_left_off_the_roster_cannot_log_in(tmp_path):
+    Session, _ = store_with_roster(tmp_path, demo_roster_text())
+    with Session.begin() as session:
+        sync_roster(session, parse_roster("student_id,name,team,token\nreal,Real,,tok-real\n"),
+                    tmp_path / "tokens.csv")
+    with Session() as session:
+        hashes = {p.student_id: p.token_hash for p in session.query(Participant)}
+    assert hashes["real"] == hash_token("tok-real")
+    assert hash_token("demo-alice-token") not in hashes.values()
+    assert all(h.startswith("locked:") for sid, h in hashes.items() if sid != "real")
