@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "leaderboard-data"
-TASK_NAMES = ("billsum", "dna-splice", "multi-news")  # = sorted(leaderboard.tasks.TASKS)
 
 
 def register(subparsers) -> None:
@@ -16,7 +15,9 @@ def register(subparsers) -> None:
                                    description="Self-hosted leaderboard for prediction CSVs "
                                                "and ROUGE-scored summaries.")
     sub = parser.add_subparsers(dest="leaderboard_command", required=True, metavar="ACTION")
-    tasks = list(TASK_NAMES)
+    from leaderboard.tasks import TASKS
+
+    tasks = sorted(TASKS)
 
     p = sub.add_parser("init", help="build a task's student files and hidden solution")
     p.add_argument("task", choices=tasks)
