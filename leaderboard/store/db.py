@@ -4,6 +4,9 @@ SQLite connections switch on WAL (readers never block the writer), `synchronous=
 committed submission survives a crash or power cut), a 30 s busy timeout and foreign keys.
 PostgreSQL is used with any `postgresql+psycopg://user:pass@host/db` URL. A new SQLite file
 is created owner-only (0600); SQLite gives its -wal and -shm files the same permissions.
+A database written by leaderboard v1 is upgraded in place when opened: its submissions get
+their per-team numbers (`team_seq`, in upload order) and the `daily_usage` table is created
+(counting starts from the upgrade).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from leaderboard.store.models import Base
@@ -49,7 +52,20 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
                          "postgresql+psycopg://user:password@host/dbname")
     if create:
         Base.metadata.create_all(engine)
+        _upgrade_v1(engine)
     return engine
+
+
+def _upgrade_v1(engine: Engine) -> None:
+    columns = {c["name"] for c in inspect(engine).get_columns("submissions")}
+    if "team_seq" in columns:
+        return
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE submissions ADD COLUMN team_seq INTEGER DEFAULT 1"))
+        conn.execute(text(
+            "UPDATE submissions SET team_seq = (SELECT COUNT(*) FROM submissions AS earlier "
+            "WHERE earlier.team_id = submissions.team_id AND earlier.task = submissions.task "
+            "AND earlier.id <= submissions.id)"))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
