@@ -18,7 +18,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder.grade.one import load_bundle, zero_result
-from autograder.results import SubmissionResult, load_result
+from autograder.results import RECORD, SubmissionResult, load_result
+from autograder.safetext import clean, csv_cell, path_text
 
 
 def expand_submissions(paths: list[Path]) -> list[Path]:
@@ -49,23 +50,34 @@ def overall_limit(meta: dict) -> float:
     return total + 120.0
 
 
+def grader_command(bundle: Path, submission: Path, out: Path) -> list[str]:
+    """`python -I -u -m autograder.grade.one ...` with absolute paths: isolated mode keeps the
+    working directory and PYTHON* variables off `sys.path` (a student's numpy.py beside the
+    submissions is never imported); the process also starts in a neutral directory."""
+    return [sys.executable, "-I", "-u", "-m", "autograder.grade.one",
+            str(Path(bundle).absolute()), str(Path(submission).absolute()),
+            str(Path(out).absolute())]
+
+
 def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
                       public_only: bool = False) -> SubmissionResult:
-    cmd = [sys.executable, "-m", "autograder.grade.one", str(bundle), str(submission), str(out)]
+    cmd = grader_command(bundle, submission, out)
     if public_only:
         cmd.append("--public-only")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                              env=os.environ.copy(), cwd="/", errors="replace")
     except subprocess.TimeoutExpired:
-        result = zero_result(meta, str(submission), "grading took longer than the overall "
+        result = zero_result(meta, path_text(submission), "grading took longer than the overall "
                              "limit; the submission was stopped", public_only)
         result.write(out)
         return result
-    if proc.returncode != 0 or not (out / "results.json").exists():
+    if proc.returncode != 0 or not (out / RECORD).exists():
         detail = (proc.stderr or proc.stdout)[-2000:]
-        result = zero_result(meta, str(submission), f"the grader failed on this submission "
-                             f"(exit {proc.returncode}); tell your instructor.\n{detail}",
+        print(f"coursekit: grading {path_text(submission)} failed (exit {proc.returncode}):\n"
+              f"{clean(detail)}", file=sys.stderr)  # for the instructor, not the student
+        result = zero_result(meta, path_text(submission), "the grader failed on this "
+                             f"submission (exit {proc.returncode}); tell your instructor.",
                              public_only)
         result.write(out)
         return result
@@ -101,11 +113,12 @@ def write_gradebook(results: list[SubmissionResult], path: Path) -> None:
     questions: list[str] = []
     for r in results:
         questions += [q for q in r.by_question() if q not in questions]
-    with path.open("w", newline="") as fh:
+    with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["submission", "assignment", "score", "max_score", *questions, "error"])
         for r in results:
             per_q = r.by_question()
-            writer.writerow([r.submission, r.assignment, f"{r.score:g}", f"{r.max_score:g}",
-                             *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
-                             (r.error or "").splitlines()[0] if r.error else ""])
+            error = (r.error or "").splitlines()[0] if r.error else ""
+            writer.writerow([csv_cell(r.submission), csv_cell(r.assignment), f"{r.score:g}",
+                             f"{r.max_score:g}", *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
+                             csv_cell(error)])
