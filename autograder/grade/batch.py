@@ -17,7 +17,9 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from autograder.grade import privilege
 from autograder.grade.one import load_bundle, zero_result
+from autograder.grade.privilege import Unprivileged
 from autograder.results import RECORD, SubmissionResult, load_result
 from autograder.safetext import clean, csv_cell, path_text
 
@@ -60,17 +62,27 @@ def grader_command(bundle: Path, submission: Path, out: Path) -> list[str]:
 
 
 def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
-                      public_only: bool = False) -> SubmissionResult:
-    cmd = grader_command(bundle, submission, out)
+                      public_only: bool = False,
+                      unprivileged: Unprivileged | None = None) -> SubmissionResult:
+    env, extra, final_out = os.environ.copy(), {}, out
+    if unprivileged is not None:  # started as root: grade as a plain user
+        staged, out = unprivileged.stage(submission)
+        cmd = grader_command(unprivileged.bundle, staged, out) + ["--name", path_text(submission)]
+        env, extra = unprivileged.environment(env), unprivileged.popen_args()
+    else:
+        cmd = grader_command(bundle, submission, out)
     if public_only:
         cmd.append("--public-only")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
-                              env=os.environ.copy(), cwd="/", errors="replace")
+                              env=env, cwd="/", errors="replace", **extra)
+        if unprivileged is not None:
+            unprivileged.collect(out, final_out)
+            out = final_out
     except subprocess.TimeoutExpired:
         result = zero_result(meta, path_text(submission), "grading took longer than the overall "
                              "limit; the submission was stopped", public_only)
-        result.write(out)
+        result.write(final_out)
         return result
     if proc.returncode != 0 or not (out / RECORD).exists():
         detail = (proc.stderr or proc.stdout)[-2000:]
@@ -91,20 +103,32 @@ def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
     jobs = jobs or max(1, os.cpu_count() or 1)
     names = out_names(submissions)
     results: dict[int, SubmissionResult] = {}
+    unprivileged = privilege.for_batch(bundle)
+    try:
+        _grade_all(bundle, submissions, out_dir, names, meta, jobs, public_only, progress,
+                   unprivileged, results)
+    finally:
+        if unprivileged is not None:
+            unprivileged.close()
+    ordered = [results[i] for i in range(len(submissions))]
+    write_gradebook(ordered, out_dir / "gradebook.csv")
+    return ordered
+
+
+def _grade_all(bundle: Path, submissions: list[Path], out_dir: Path, names: list[str],
+               meta: dict, jobs: int, public_only: bool, progress: bool,
+               unprivileged: Unprivileged | None, results: dict[int, SubmissionResult]) -> None:
     columns = [TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     with Progress(*columns, disable=not progress, transient=True) as bar, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
         task = bar.add_task(meta["name"], total=len(submissions))
         futures = {pool.submit(grade_one_process, bundle, sub, out_dir / name, meta,
-                               public_only): i
+                               public_only, unprivileged): i
                    for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             bar.advance(task)
-    ordered = [results[i] for i in range(len(submissions))]
-    write_gradebook(ordered, out_dir / "gradebook.csv")
-    return ordered
 
 
 def write_gradebook(results: list[SubmissionResult], path: Path) -> None:

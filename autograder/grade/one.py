@@ -144,12 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--tests-dir", type=Path)
+    parser.add_argument("--name", help="the submission's name in results (default: its path)")
     parser.add_argument("--hidden-details", action="store_true",
                         help="show hidden tests' messages to students (default: only that "
                              "a hidden test failed)")
     args = parser.parse_args(argv)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
                               tests_dir=args.tests_dir)
+    if args.name:
+        result.submission = path_text(args.name)
     details = args.hidden_details or bool(load_bundle(args.bundle).get("hidden_details"))
     result.write(args.out, hidden_details=details)
     return 0

@@ -14,7 +14,6 @@ sets up for a batch started as root). With no cgroup access `limits_note()` says
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import time
@@ -204,13 +203,21 @@ class CgroupManager:
         return group
 
     def close(self) -> None:
-        if self.owned_bases:
-            for base in self.bases:
+        """Remove what this grader created: leftover worker cgroups (killing what is left in
+        them), then its base. Never raises."""
+        for base in self.bases:
+            try:
+                children = [p for p in base.iterdir() if p.is_dir()]
+            except OSError:
+                children = []
+            for child in children:
+                if child.name.startswith(f"w{os.getpid()}-"):  # this grader's own
+                    Cgroup(self.version or 1, [child]).remove()
+            if self.owned_bases:
                 try:
                     base.rmdir()
-                except OSError as err:
-                    if err.errno not in (errno.ENOENT, errno.EBUSY, errno.ENOTEMPTY):
-                        raise
+                except OSError:
+                    pass
 
 
 def delegate(uid: int, gid: int) -> tuple[dict[str, str], CgroupManager | None]:
