@@ -31,7 +31,12 @@ CLONE_NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000
 
 
 def seccomp_available() -> bool:
-    """Whether libseccomp and its binding load on this machine."""
+    """Whether libseccomp and its binding load on this machine (`COURSEKIT_NO_SECCOMP=1` turns
+    the filter off, for measurements; the grader then warns)."""
+    import os
+
+    if os.environ.get("COURSEKIT_NO_SECCOMP"):
+        return False
     try:
         import pyseccomp  # noqa: F401
     except (ImportError, OSError):
