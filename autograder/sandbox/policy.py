@@ -172,8 +172,8 @@ def can_drop_root() -> bool:
 
 
 WARNING_ROOT = (
-    "WARNING: running as root, and the grading Python ({python}) is not reachable by an "
-    "unprivileged user, so code outside bubblewrap keeps root rights. One-time setup: make "
+    "WARNING: running as root without bubblewrap, and the grading Python ({python}) is not "
+    "reachable by an unprivileged user, so student code runs as root. One-time setup: make "
     "the Python installation and the kit readable by others (e.g. `chmod o+x /root` for a "
     "pyenv under /root, or use a system-wide Python)."
 )

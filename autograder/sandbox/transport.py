@@ -33,6 +33,7 @@ from autograder.sandbox.cgroup import Cgroup, CgroupManager, Limits, limits_note
 from autograder.sandbox.policy import (
     WARNING_ROOT,
     SandboxPolicy,
+    bwrap_available,
     bwrap_command,
     can_drop_root,
     drop_root_in_child,
@@ -59,7 +60,7 @@ def isolation_warnings() -> tuple[str, ...]:
     if not seccomp.seccomp_available():
         notes.append("WARNING: libseccomp or its binding (pyseccomp) is missing: the worker "
                      "may use mount, ptrace, unshare, bpf... (install libseccomp2 and pyseccomp)")
-    if os.geteuid() == 0 and not can_drop_root():
+    if os.geteuid() == 0 and not bwrap_available() and not can_drop_root():
         notes.append(WARNING_ROOT.format(python=sys.executable))
     for note in notes:
         print(note, file=sys.stderr)

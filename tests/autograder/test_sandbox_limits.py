@@ -166,3 +166,26 @@ def test_seccomp_filter_is_built_by_libseccomp():
     with seccomp.export_bpf() as bpf:
         program = bpf.read()
     assert program and len(program) % 8 == 0  # struct sock_filter instructions
+
+
+def test_cgroup_v2_manager_on_a_fake_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The v2 path (this host may only have v1): base under the mount with controllers enabled,
+    one child per worker with its limits, delegation to a plain user, cleanup."""
+    (tmp_path / "cgroup.controllers").write_text("cpu memory pids")
+    (tmp_path / "cgroup.subtree_control").write_text("")
+    monkeypatch.setattr(cg, "MOUNT", tmp_path)
+    monkeypatch.delenv(cg.ENV_BASE, raising=False)
+    monkeypatch.delenv("COURSEKIT_NO_CGROUPS", raising=False)
+    assert cg.version() == 2
+    manager = cg.CgroupManager()
+    (base,) = manager.bases
+    assert (base / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    group = manager.create(f"w{os.getpid()}-1-0", cg.Limits(256 << 20, 32, 1.0))
+    assert (group.dirs[0] / "memory.max").read_text() == str(256 << 20)
+    assert (group.dirs[0] / "memory.swap.max").read_text() == "0"
+    (group.dirs[0] / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert group.memory_peak_hit()
+    for f in [*group.dirs[0].iterdir(), base / "cgroup.subtree_control"]:
+        f.unlink()  # a real cgroupfs has no files to delete
+    manager.close()
+    assert not base.exists()
