@@ -17,7 +17,8 @@ from nbformat import v4
 
 from autograder.adapter import Adapter, SubmissionCrashed
 from autograder.grade.batch import grade_batch, write_gradebook
-from autograder.results import SubmissionResult, TestResult
+from autograder.results import SubmissionResult
+from autograder.results import TestResult as Outcome
 from autograder.sandbox import SandboxPolicy, SandboxTransport
 
 HONEST_DOUBLE = "return SCALE * np.asarray(x, dtype=float)"
@@ -147,7 +148,7 @@ def test_markup_in_metadata_does_not_crash_the_cli(graded, capsys):
 
 def test_gradebook_defuses_formulas_and_controls(tmp_path):
     result = SubmissionResult('=HYPERLINK("http://x","y")', "toy",
-                              [TestResult("q1", "t", 0, 1, False, "")], error="@SUM(1)\x1b[2J")
+                              [Outcome("q1", "t", 0, 1, False, "")], error="@SUM(1)\x1b[2J")
     write_gradebook([result], tmp_path / "gradebook.csv")
     row = list(csv.reader((tmp_path / "gradebook.csv").open(encoding="utf-8")))[1]
     assert row[0].startswith("'=") and row[-1] == "'@SUM(1)"
@@ -191,3 +192,14 @@ def test_crafted_answers_are_refused_before_decoding(call, args):
             adapter.call(call, *args)
     finally:
         transport.close()
+
+
+def test_failures_name_the_notebook_cell_first_and_no_grader_paths(graded):
+    results, out, _ = graded
+    message = next(t.message for t in results["surrogate"].tests if t.name == "test_double_small")
+    assert message.startswith('in cell '), message
+    assert ", line " in message.splitlines()[0]
+    assert "/" not in message and "session.py" not in message, message
+    notes = results["notes-flood"].notes
+    assert notes[0].startswith("cell ") and "is not valid Python" in notes[0]
+    assert "line 1:" in notes[0]
