@@ -27,6 +27,7 @@ reference (which now starts a second worker for the hidden tests).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -189,6 +190,8 @@ def sandbox_overhead(backend: str, meta: dict, starts: int, calls: int) -> dict:
             startup.append(time.perf_counter() - start)
         finally:
             transport.close()
+    if not calls:
+        return {"startup": startup, "trivial": [], "echo": []}
     transport = make()
     try:
         sub = Adapter(transport)
@@ -210,22 +213,37 @@ ISOLATION_VARIANTS = {  # label -> environment switches
 
 
 def isolation_cost(meta: dict, starts: int, calls: int) -> dict:
-    """The bwrap worker under each variant (fresh cgroup manager per variant)."""
+    """The bwrap worker under each variant; worker starts are interleaved round by round so
+    that a shared machine's drifting load hits every variant alike."""
+    out: dict[str, dict] = {label: {"startup": []} for label in ISOLATION_VARIANTS}
+    for _ in range(starts):
+        for label, switches in ISOLATION_VARIANTS.items():
+            with _variant(switches):
+                out[label]["startup"] += sandbox_overhead("bwrap", meta, 1, 0)["startup"]
+    for label, switches in ISOLATION_VARIANTS.items():
+        with _variant(switches):
+            warm = sandbox_overhead("bwrap", meta, 0, calls)
+        out[label].update(trivial=warm["trivial"], echo=warm["echo"])
+    return out
+
+
+@contextlib.contextmanager
+def _variant(switches: dict[str, str]):
+    """Environment switches for one variant, with a fresh cgroup manager."""
     from autograder.sandbox import transport as transport_module
 
-    out = {}
-    for label, switches in ISOLATION_VARIANTS.items():
-        saved = {k: os.environ.get(k) for k in switches}
-        os.environ.update(switches)
+    saved = {k: os.environ.get(k) for k in switches}
+    os.environ.update(switches)
+    transport_module.cgroups.cache_clear()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
         transport_module.cgroups.cache_clear()
-        transport_module.isolation_warnings.cache_clear()
-        try:
-            out[label] = sandbox_overhead("bwrap", meta, starts, calls)
-        finally:
-            for key, value in saved.items():
-                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
-            transport_module.cgroups.cache_clear()
-    return out
 
 
 def decode_cost(calls: int) -> dict:

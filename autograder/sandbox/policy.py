@@ -106,11 +106,11 @@ def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str],
                   seccomp_fd: int | None = None) -> list[str]:
     """The bubblewrap command line that runs `inner` in a sized tmpfs at /sandbox holding the
     files of `scratch` read-only."""
-    size = str(policy.disk_mb * 1024 * 1024)
+    size = ["--size", str(policy.disk_mb * 1024 * 1024)] if bwrap_supports("--size") else []
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
-           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", *size, "--tmpfs", "/tmp",
            "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     if seccomp_fd is not None:
         cmd += ["--seccomp", str(seccomp_fd)]
@@ -126,7 +126,7 @@ def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str],
             continue
         cmd += _parent_dirs(path) + ["--ro-bind", path, path]
         mounted.append(path)
-    cmd += ["--perms", "0777", "--size", size, "--tmpfs", "/sandbox"]
+    cmd += ["--perms", "0777", *size, "--tmpfs", "/sandbox"]
     for item in sorted(scratch.iterdir()):
         cmd += ["--ro-bind", str(item), f"/sandbox/{item.name}"]
     cmd += ["--chdir", "/sandbox", "--setenv", "HOME", "/sandbox", "--setenv", "TMPDIR", "/tmp"]

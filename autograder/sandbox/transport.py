@@ -35,6 +35,7 @@ from autograder.sandbox.policy import (
     SandboxPolicy,
     bwrap_available,
     bwrap_command,
+    bwrap_supports,
     can_drop_root,
     drop_root_in_child,
     sandbox_env,
@@ -60,6 +61,10 @@ def isolation_warnings() -> tuple[str, ...]:
     if not seccomp.seccomp_available():
         notes.append("WARNING: libseccomp or its binding (pyseccomp) is missing: the worker "
                      "may use mount, ptrace, unshare, bpf... (install libseccomp2 and pyseccomp)")
+    if bwrap_available() and not bwrap_supports("--size"):
+        notes.append("WARNING: this bubblewrap is older than 0.8 (no --size): the sandbox's "
+                     "scratch space and /tmp are unsized tmpfs (only the memory cgroup bounds "
+                     "them)")
     if os.geteuid() == 0 and not bwrap_available() and not can_drop_root():
         notes.append(WARNING_ROOT.format(python=sys.executable))
     for note in notes:
