@@ -12,7 +12,8 @@ import time
 import zipfile
 from typing import Any, Protocol
 
-from autograder.runtime.session import Codec, DecodeLimits, Session, _answer, pack, unpack
+from autograder.runtime.limits import DecodeLimits
+from autograder.runtime.session import Codec, Session, _answer, pack, unpack
 
 UNREADABLE = (ValueError, TypeError, KeyError, IndexError, RecursionError, EOFError, OSError,
               zipfile.BadZipFile, MemoryError)

@@ -248,7 +248,8 @@ def _variant(switches: dict[str, str]):
 
 def decode_cost(calls: int) -> dict:
     """Decoding one echo answer with and without the trusted side's caps (in-process)."""
-    from autograder.runtime.session import Codec, DecodeLimits, pack, unpack
+    from autograder.runtime.limits import DecodeLimits
+    from autograder.runtime.session import Codec, pack, unpack
 
     frame = pack({"ok": True, "value": np.ones(ECHO_SHAPE)}, Codec())
     return {"checked": [timed(lambda: unpack(frame, Codec(), DecodeLimits()))[0]

@@ -8,9 +8,9 @@ because the grader copies it alone into the sandbox and runs it there as the wor
 The trusted grader sends requests ({"op": ..., ...}) and gets back values. Values travel as JSON
 plus one `.npz` blob for arrays (written with `np.savez`, read with `allow_pickle=False`), never
 pickle. Objects that are not values stay here and travel as handles ({"__h__": id}).
-The trusted side decodes what comes back with `DecodeLimits`: JSON size, element count and
-depth are capped, compressed `.npz` members are refused, and every array's declared size is
-checked against its stored bytes and the caps before anything is allocated.
+The trusted side decodes what comes back with caps (`autograder.runtime.limits.DecodeLimits`,
+passed to `unpack`): JSON size, element count and depth, no compressed `.npz` members, every
+array's declared size checked against its stored bytes before anything is allocated.
 The same `Session` class serves the in-process self-check (see `autograder.adapter`).
 """
 
@@ -23,23 +23,11 @@ import struct
 import sys
 import traceback
 import types
-import zipfile
-from typing import NamedTuple
 
 import numpy as np
 
 MAX_MESSAGE = 512 * 1024 * 1024
 PROTOCOL = 1
-
-
-class DecodeLimits(NamedTuple):
-    """Caps on an answer from the student's side (checked before allocating)."""
-
-    json_bytes: int = 16 * 1024 * 1024
-    elements: int = 1_000_000
-    depth: int = 64
-    arrays: int = 10_000
-    array_bytes: int = 512 * 1024 * 1024
 
 
 def _torch():
@@ -128,67 +116,26 @@ def pack(message: dict, codec: Codec) -> bytes:
     return struct.pack("<QQ", len(header), len(data)) + header + data
 
 
-def unpack(frame: bytes, codec: Codec, limits: DecodeLimits | None = None) -> dict:
-    """Inverse of `pack`: arrays are read with allow_pickle=False; with `limits` (the trusted
-    side) an answer over any cap raises ValueError before it is decoded."""
+def unpack(frame: bytes, codec: Codec, limits=None) -> dict:
+    """Inverse of `pack`: arrays are read with allow_pickle=False. `limits` (the trusted side:
+    a `DecodeLimits`) checks the parts before they are decoded and raises ValueError."""
     header_len, data_len = struct.unpack("<QQ", frame[:16])
     if header_len + data_len + 16 != len(frame):
         raise ValueError("malformed frame: lengths do not add up")
-    if limits is not None and header_len > limits.json_bytes:
-        raise ValueError(f"its JSON part has {header_len} bytes (limit {limits.json_bytes})")
+    if limits is not None:
+        limits.check_json_size(header_len)
     body = json.loads(frame[16 : 16 + header_len])
     if limits is not None:
-        _check_tree(body, limits)
+        limits.check_tree(body)
     arrays = {}
     if data_len:
         blob = frame[16 + header_len :]
         if limits is not None:
-            _check_npz(blob, limits)
+            limits.check_npz(blob)
         arrays = dict(np.load(io.BytesIO(blob), allow_pickle=False))
     if "value" in body:
         body["value"] = codec.decode(body["value"], arrays)
     return body
-
-
-def _check_tree(tree, limits: DecodeLimits) -> None:
-    """Count elements and depth without recursion."""
-    stack, count = [(tree, 1)], 0
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > limits.elements:
-            raise ValueError(f"it has more than {limits.elements} elements")
-        if depth > limits.depth:
-            raise ValueError(f"it is nested deeper than {limits.depth} levels")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-
-
-def _check_npz(blob: bytes, limits: DecodeLimits) -> None:
-    """Stored (uncompressed) members only, each array's declared size equal to its bytes."""
-    total = 0
-    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-        members = archive.infolist()
-        if len(members) > limits.arrays:
-            raise ValueError(f"it holds more than {limits.arrays} arrays")
-        for info in members:
-            if info.compress_type != zipfile.ZIP_STORED:
-                raise ValueError("it holds a compressed array (refused)")
-            with archive.open(info) as fh:
-                version = np.lib.format.read_magic(fh)
-                read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                        else np.lib.format.read_array_header_2_0)
-                shape, _, dtype = read(fh)
-                if dtype.hasobject:
-                    raise ValueError("it holds an object array (refused)")
-                nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
-                if nbytes != info.file_size - fh.tell():
-                    raise ValueError("an array's declared size does not match its data")
-            total += nbytes
-            if total > limits.array_bytes:
-                raise ValueError(f"its arrays exceed {limits.array_bytes} bytes")
 
 
 def read_frame(read_exact) -> bytes:
