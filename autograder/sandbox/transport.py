@@ -26,8 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.adapter import SubmissionCrashed, SubmissionTimeout
+from autograder.adapter import UNREADABLE, SubmissionCrashed, SubmissionTimeout
 from autograder.runtime import session as session_module
+from autograder.runtime.limits import DecodeLimits
 from autograder.sandbox import seccomp
 from autograder.sandbox.cgroup import Cgroup, CgroupManager, Limits, limits_note
 from autograder.sandbox.policy import (
@@ -133,7 +134,21 @@ class SandboxTransport:
             self.broken = "your code did not finish loading in time (a long computation " \
                 "in an UPPER_CASE constant or a class body?)"
             raise SubmissionTimeout(self.broken) from None
-        self.load_errors = session_module.unpack(hello, session_module.Codec())["value"]["errors"]
+        self.load_errors = self._hello_errors(hello)
+
+    def _hello_errors(self, frame: bytes) -> list:
+        """The load errors the worker reports when it is ready (read with the same caps as
+        any answer: student code ran before it and may have written the frame)."""
+        try:
+            value = session_module.unpack(frame, session_module.Codec(), DecodeLimits())["value"]
+            errors = value["errors"]
+            if not isinstance(errors, list):
+                raise TypeError("errors is not a list")
+        except UNREADABLE + (AttributeError,) as err:
+            self.kill()
+            self.broken = f"your code's process sent a malformed start-up message ({err})"[:300]
+            raise SubmissionCrashed(self.broken) from None
+        return errors
 
     def _make_cgroup(self) -> Cgroup | None:
         manager = cgroups()
@@ -141,7 +156,12 @@ class SandboxTransport:
             return None
         limits = Limits(self.policy.memory_mb * 1024 * 1024, self.policy.max_processes,
                         self.policy.cpus)
-        return manager.create(f"w{os.getpid()}-{id(self)}-{self.generation}", limits)
+        try:
+            return manager.create(f"w{os.getpid()}-{id(self)}-{self.generation}", limits)
+        except OSError as err:  # the grader goes on with per-process limits, and says so
+            print(f"WARNING: could not create the worker's cgroup ({err}): per-process limits "
+                  "only for this worker", file=sys.stderr)
+            return None
 
     def _preexec(self) -> None:
         """In the child before exec: join the cgroup, set rlimits; rlimit backend: also

@@ -203,3 +203,17 @@ def test_failures_name_the_notebook_cell_first_and_no_grader_paths(graded):
     notes = results["notes-flood"].notes
     assert notes[0].startswith("cell ") and "is not valid Python" in notes[0]
     assert "line 1:" in notes[0]
+
+
+def test_crafted_start_up_message_is_refused():
+    source = ("import os, struct, sys\n"
+              "HELLO = os.write(int(sys.argv[3]), struct.pack('<QQ', 5, 0) + b'[1,2]')\n"
+              "def f():\n    return 1\n")
+    transport = SandboxTransport(source, SandboxPolicy(memory_mb=512))
+    adapter = Adapter(transport)
+    adapter.set_time_limit(20)
+    try:
+        with pytest.raises(SubmissionCrashed, match="malformed start-up"):
+            adapter.call("f")
+    finally:
+        transport.close()
