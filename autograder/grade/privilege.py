@@ -19,10 +19,12 @@ import itertools
 import os
 import pwd
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
+from autograder.extract import MAX_NOTEBOOK_BYTES
 from autograder.sandbox.cgroup import MOUNT, CgroupManager, delegate, join_grader_leaf
 from autograder.sandbox.policy import python_paths, reachable_by_others
 
@@ -81,11 +83,17 @@ class Unprivileged:
         """A copy of the notebook the user can read, and an output folder of the user's."""
         n = next(self._ids)
         copy = self.root / f"submission-{n}.ipynb"
-        try:
-            shutil.copyfile(submission, copy)
-            os.chmod(copy, 0o444)
+        try:  # a plain file only: a link in the submissions must not expose a root-only file
+            fd = os.open(submission, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as src:
+                if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+                    raise OSError("not a regular file")
+                with open(copy, "xb") as dst:  # one byte over the cap: "too large" later
+                    dst.write(src.read(MAX_NOTEBOOK_BYTES + 1))
+            os.chown(copy, self.uid, self.gid)
+            os.chmod(copy, 0o400)
         except OSError:
-            copy = Path(submission)  # the grading process reports it cannot read it
+            copy = self.root / f"unreadable-{n}.ipynb"  # the grading process says it is missing
         out = self.root / f"out-{n}"
         out.mkdir()
         os.chown(out, self.uid, self.gid)
