@@ -10,7 +10,7 @@ Two backends:
 Both apply the same resource limits (memory, processes, file size, CPU time) per process, and
 where the grader may create cgroups (see `autograder.sandbox.cgroup`) the same memory, process and
 CPU limits for the sandbox as a whole. Both load a seccomp filter (`autograder.sandbox.seccomp`).
-Under bubblewrap the scratch directory and /tmp are tmpfs of `disk_mb` each (their pages count
+Under bubblewrap the scratch directory, /tmp and /dev/shm are tmpfs of `disk_mb` each (their pages count
 against the memory cgroup), so a submission cannot fill the host's disk; nested user namespaces
 are disabled (`--disable-userns` when the worker has its own user namespace, the seccomp filter
 in every case).
@@ -110,7 +110,8 @@ def bwrap_command(policy: SandboxPolicy, scratch: Path, inner: list[str],
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
-           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", *size, "--tmpfs", "/tmp",
+           "--proc", "/proc", "--dev", "/dev", "--perms", "1777", *size, "--tmpfs", "/dev/shm",
+           "--perms", "1777", *size, "--tmpfs", "/tmp",
            "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     if seccomp_fd is not None:
         cmd += ["--seccomp", str(seccomp_fd)]
