@@ -15,6 +15,7 @@ sets up for a batch started as root). With no cgroup access `limits_note()` says
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import time
 from dataclasses import dataclass
@@ -150,7 +151,7 @@ def base_dirs(ver: int) -> list[Path]:
     """Where this grader creates worker cgroups (created if needed)."""
     if os.environ.get(ENV_BASE):
         return [Path(p) for p in os.environ[ENV_BASE].split(os.pathsep) if p]
-    name = f"coursekit-{os.getpid()}"
+    name = f"coursekit-{os.getpid()}-{secrets.token_hex(4)}"  # PIDs repeat across namespaces
     if ver == 2:
         base = MOUNT / name
         base.mkdir(exist_ok=True)
@@ -176,6 +177,7 @@ class CgroupManager:
         self.problem: str | None = None
         self.bases: list[Path] = []
         self.owned_bases = not os.environ.get(ENV_BASE)
+        self.token = secrets.token_hex(4)  # names this grader's worker cgroups in a shared base
         if os.environ.get("COURSEKIT_NO_CGROUPS"):
             self.problem = "cgroups turned off by COURSEKIT_NO_CGROUPS"
             return
@@ -192,7 +194,8 @@ class CgroupManager:
         return bool(self.bases)
 
     def create(self, name: str, limits: Limits) -> Cgroup:
-        dirs = [base / name for base in self.bases]
+        """A worker cgroup `w<token>-<name>` in every base, with its limits applied."""
+        dirs = [base / f"w{self.token}-{name}" for base in self.bases]
         for d in dirs:
             try:
                 d.mkdir()
@@ -211,7 +214,7 @@ class CgroupManager:
             except OSError:
                 children = []
             for child in children:
-                if child.name.startswith(f"w{os.getpid()}-"):  # this grader's own
+                if child.name.startswith(f"w{self.token}-"):  # this grader's own
                     Cgroup(self.version or 1, [child]).remove()
             if self.owned_bases:
                 try:

@@ -4,6 +4,7 @@ shared memory, tmpfs size), the seccomp filter and nested user namespaces, clean
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ import pytest
 from autograder.adapter import Adapter, SubmissionCrashed
 from autograder.sandbox import SandboxPolicy, SandboxTransport, bwrap_available
 from autograder.sandbox import cgroup as cg
+from autograder.sandbox.transport import cgroups
 
 needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not installed")
-needs_cgroups = pytest.mark.skipif(not cg.CgroupManager().available,
+needs_cgroups = pytest.mark.skipif(not cgroups().available,
                                    reason="no cgroup access here (the grader warns loudly)")
 
 HOSTILE = r'''
@@ -67,6 +69,16 @@ def fill(folder, mb):
     except OSError:
         pass
     return written
+
+def daemon():
+    """A grandchild in its own session: killing the worker's process group misses it."""
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(300)
+        os._exit(0)
+    time.sleep(0.5)
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and p != str(os.getpid())]
 
 def deep_tree(depth):
     for _ in range(depth):
@@ -133,6 +145,31 @@ def test_cleanup_completes_for_deep_read_only_trees(tmp_path: Path):
     assert not transport.dir.exists()
 
 
+@needs_cgroups
+def test_no_process_outlives_its_worker():
+    """Even without bubblewrap's PID namespace (rlimit backend) the worker's cgroup is emptied."""
+    transport = SandboxTransport(HOSTILE, SandboxPolicy(backend="rlimit", memory_mb=400))
+    adapter = Adapter(transport)
+    adapter.set_time_limit(20)
+    try:
+        adapter.call("daemon")
+        assert transport.cgroup is not None
+        inside = transport.cgroup.pids()
+        assert len(inside) >= 2  # the worker and the daemon
+    finally:
+        transport.close()
+    time.sleep(0.2)
+    assert not [pid for pid in inside if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def test_without_cgroups_the_grader_says_which_limits_are_weaker(monkeypatch):
     monkeypatch.setenv("COURSEKIT_NO_CGROUPS", "1")
     note = cg.limits_note(cg.CgroupManager())
@@ -180,7 +217,8 @@ def test_cgroup_v2_manager_on_a_fake_tree(tmp_path: Path, monkeypatch: pytest.Mo
     manager = cg.CgroupManager()
     (base,) = manager.bases
     assert (base / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
-    group = manager.create(f"w{os.getpid()}-1-0", cg.Limits(256 << 20, 32, 1.0))
+    group = manager.create("1-0", cg.Limits(256 << 20, 32, 1.0))
+    assert group.dirs[0].name == f"w{manager.token}-1-0"
     assert (group.dirs[0] / "memory.max").read_text() == str(256 << 20)
     assert (group.dirs[0] / "memory.swap.max").read_text() == "0"
     (group.dirs[0] / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
