@@ -53,10 +53,10 @@ def overall_limit(meta: dict) -> float:
 
 
 def grader_command(bundle: Path, submission: Path, out: Path) -> list[str]:
-    """`python -I -u -m autograder.grade.one ...` with absolute paths: isolated mode keeps the
-    working directory and PYTHON* variables off `sys.path` (a student's numpy.py beside the
-    submissions is never imported); the process also starts in a neutral directory."""
-    return [sys.executable, "-I", "-u", "-m", "autograder.grade.one",
+    """`python -P -s -u -m autograder.grade.one ...` with absolute paths: -P keeps the working
+    directory off `sys.path` (a student's numpy.py beside the submissions is never imported),
+    -s the user's site-packages; the process also starts in a neutral directory."""
+    return [sys.executable, "-P", "-s", "-u", "-m", "autograder.grade.one",
             str(Path(bundle).absolute()), str(Path(submission).absolute()),
             str(Path(out).absolute())]
 

@@ -7,7 +7,8 @@ reference and the expected values, and decides the score. A broken or foreign no
 zero with a clear message, and results.json / feedback.txt / record.json are always written.
 Hidden tests' messages reach results.json and feedback.txt only with `--hidden-details` (or
 `hidden_details: true` in the assignment's config). Start it with `-P` (or `-I`) and from a
-folder of your own: a `numpy.py` in the working directory must never be importable here.
+folder of your own: a `numpy.py` in the working directory must never be importable here
+(`autograder/__init__.py` also drops the working directory from `sys.path`).
 """
 
 from __future__ import annotations
