@@ -93,7 +93,10 @@ def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
                              public_only)
         result.write(out)
         return result
-    return load_result(out)
+    try:
+        return load_result(out)
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        raise RuntimeError(f"unreadable result record: {err}") from None
 
 
 def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
@@ -127,7 +130,14 @@ def _grade_all(bundle: Path, submissions: list[Path], out_dir: Path, names: list
                                public_only, unprivileged): i
                    for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except Exception as err:  # noqa: BLE001 - one submission never sinks the batch
+                print(f"coursekit: grading {path_text(submissions[i])} failed: {err!r}",
+                      file=sys.stderr)
+                results[i] = zero_result(meta, path_text(submissions[i]), "the grader failed "
+                                         "on this submission; tell your instructor.", public_only)
             bar.advance(task)
 
 
