@@ -7,6 +7,7 @@ go to OUT/<submission>/results.json + feedback.txt; the class gets OUT/gradebook
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
@@ -138,6 +139,8 @@ def _grade_all(bundle: Path, submissions: list[Path], out_dir: Path, names: list
                       file=sys.stderr)
                 results[i] = zero_result(meta, path_text(submissions[i]), "the grader failed "
                                          "on this submission; tell your instructor.", public_only)
+                with contextlib.suppress(OSError):
+                    results[i].write(out_dir / names[i])
             bar.advance(task)
 
 
