@@ -1,8 +1,10 @@
 """coursekit's autograder: build student notebooks, grade submissions in a sandbox, self-check.
 
-Importing the package drops the working directory from `sys.path` (Python puts it first for
-`python -m ...` and `python -c`), unless the kit itself lives there: an instructor who grades
-from a folder of submissions must never import a student's `numpy.py` or `pytest.py`.
+Run as `python -m autograder...` (the grader's own processes, or an instructor in a folder of
+submissions), importing the package drops the working directory from `sys.path` (Python puts
+it first), unless the kit itself lives there: a student's `numpy.py` or `pytest.py` must never
+be imported by the grader. Imported anywhere else (a notebook, pytest), `sys.path` is left
+alone, so a student's own modules beside their notebook still import.
 """
 
 import os as _os
@@ -24,4 +26,5 @@ def _forget_working_directory() -> None:
             _sys.path.remove(entry)
 
 
-_forget_working_directory()
+if _sys.argv[:1] == ["-m"]:  # set by Python while it locates the module of `python -m`
+    _forget_working_directory()

@@ -217,3 +217,16 @@ def test_crafted_start_up_message_is_refused():
             adapter.call("f")
     finally:
         transport.close()
+
+
+def test_cli_run_from_a_folder_of_submissions_imports_nothing_from_it(tmp_path: Path):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "IMPORTED"
+    for module in ("argparse", "numpy", "rich"):
+        (tmp_path / f"{module}.py").write_text(PLANTED.format(marker=str(marker)))
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert not marker.exists()
