@@ -123,7 +123,8 @@ def _metadata(spec: AssignmentSpec) -> dict:
                           "tests": tests})
     digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
     return {"name": cfg.name, "title": cfg.title, "order": cfg.order, "requires": cfg.requires,
-            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb, "questions": questions,
+            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb,
+            "hidden_details": bool(cfg.hidden_details), "questions": questions,
             "solution_sha256": digest}
 
 

@@ -46,6 +46,7 @@ class AssignmentConfig:
     requires: list[str] = field(default_factory=lambda: ["numpy"])
     timeout: float = 20.0
     memory_mb: int = 2048
+    hidden_details: bool = False  # students see hidden tests' messages in results.json
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 It provides the `sub` and `ref` fixtures, selects questions, applies each test's time limit to
 the student adapter, and records one `TestResult` per test with a short, readable message.
+Public tests run first; before the first hidden test the student's worker is restarted, so no
+public test's message can carry what a hidden test sent to the student's code.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class GradingPlugin:
         self.public_only = False
         self.results: dict[str, TestResult] = {}
         self.collection_errors: list[str] = []
+        self._hidden_started = False
 
     def pytest_configure(self, config) -> None:
         config.addinivalue_line(
@@ -53,8 +56,21 @@ class GradingPlugin:
                 continue
             if self.questions is None or marker.args[0] in self.questions:
                 keep.append(item)
-        keep.sort(key=lambda item: natural_key(item.get_closest_marker("question").args[0]))
+        keep.sort(key=lambda item: (bool(item.get_closest_marker("question").kwargs.get("hidden")),
+                                    natural_key(item.get_closest_marker("question").args[0])))
         items[:] = keep
+
+    def pytest_runtest_setup(self, item) -> None:
+        hidden = item.get_closest_marker("question").kwargs.get("hidden")
+        if hidden and not self._hidden_started:
+            self._hidden_started = True
+            restart = getattr(getattr(self._sub, "transport", None), "restart", None)
+            if restart is not None:
+                restart()
+
+    def ordered_results(self) -> list[TestResult]:
+        """Results question by question (public before hidden within a question)."""
+        return sorted(self.results.values(), key=lambda t: natural_key(t.question))
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
