@@ -92,6 +92,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         proof = "" if args.no_prove else " — reference 100%, stub 0% on every question"
         if not problems:
             console.print(f"[green]✓ {slug}[/green]: {len(spec.questions)} questions{proof}")
+        for note in spec.notes:
+            console.print(f"  note: {note}")
     if args.check and not failed:
         console.print("[green]✓ committed student notebooks and public tests are up to date[/green]")
     return 1 if failed else 0

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.build.markup import AssignmentSpec, parse_solution
+from autograder.build.otter_bundle import add_otter_outputs
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
 from autograder.catalog import bug_notebook, load_catalog
@@ -74,6 +75,7 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
     out.bundle["examples/stub.ipynb"] = dumps(student)
     for bug in load_catalog(root / "solutions" / slug / "catalog.toml"):
         out.bundle[f"examples/bug-{bug.name}.ipynb"] = dumps(bug_notebook(reference, bug))
+    add_otter_outputs(spec, out)
     return out
 
 

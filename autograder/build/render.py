@@ -11,13 +11,14 @@ import nbformat
 from nbformat import v4
 
 from autograder.build.markup import AssignmentSpec, Item
-from autograder.build.stub import make_stub, strip_solution_markers
+from autograder.build.stub import make_stub, strip_solution_markers, student_seed
 
 SETUP = '''# Self-check: check("{first}") runs the public tests of one question, check() runs them all.
 # The grader runs only imports, functions, classes and UPPER_CASE constants from this notebook.
 from autograder.check import Checker
 
 check = Checker("{name}", globals())'''
+MANUAL_PROMPT = "_Type your answer here, replacing this text._"
 
 
 def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
@@ -25,7 +26,8 @@ def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     name = spec.config.name
     first = spec.questions[0].name if spec.questions else "q1"
     cells = [] if solutions else [v4.new_code_cell(SETUP.format(name=name, first=first))]
-    has_public = {q.name: any(not t.hidden for t in q.tests) for q in spec.questions}
+    has_public = {q.name: q.check_cell and any(not t.hidden for t in q.tests)
+                  for q in spec.questions}
     for index, item in enumerate(spec.items):
         cells.extend(_render_item(item, index, spec, solutions, has_public))
     nb = v4.new_notebook(cells=cells)
@@ -48,21 +50,37 @@ def _render_item(item: Item, index: int, spec: AssignmentSpec, solutions: bool,
         pts = f" ({_fmt(q.points)} points)" if q.points is not None else ""
         return [v4.new_markdown_cell(f"### Question `{q.name}`{pts}")]
     if item.kind == "question-end":
-        if solutions or not has_public[item.question.name]:
+        if solutions or not has_public.get(item.question.name):
             return []
         return [v4.new_code_cell(f'check("{item.question.name}")')]
     cell = item.cell
-    if item.solution_only and not solutions:
+    if item.role == "prompt" and solutions:
         return []
     if cell.cell_type == "code":
         where = f"{spec.path.name} cell {index + 1}"
         qname = item.question.name if item.question else None
-        source = strip_solution_markers(cell.source) if solutions else make_stub(
-            cell.source, qname, where)
-        return [v4.new_code_cell(source)]
+        if solutions:
+            return [v4.new_code_cell(strip_solution_markers(cell.source, where))]
+        seed = spec.config.seed
+        stub = make_stub(student_seed(cell.source, seed.variable, seed.student_value), qname, where)
+        return [v4.new_code_cell(stub)]
+    if item.role == "solution" and not solutions:
+        return [v4.new_markdown_cell(MANUAL_PROMPT)] if _needs_placeholder(item, spec) else []
     if cell.cell_type == "markdown":
         return [v4.new_markdown_cell(cell.source)]
     return [v4.new_raw_cell(cell.source)]
+
+
+def _needs_placeholder(item: Item, spec: AssignmentSpec) -> bool:
+    """Otter: a manual question without a prompt gets one answer cell for its written solution."""
+    q = item.question
+    if q is None or not q.manual:
+        return False
+    mine = [i for i in spec.items if i.kind == "cell" and i.question is q]
+    if any(i.role == "prompt" for i in mine):
+        return False
+    written = [i for i in mine if i.role == "solution" and i.cell.cell_type == "markdown"]
+    return written[0] is item
 
 
 def _fmt(points: float) -> str:

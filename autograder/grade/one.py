@@ -23,6 +23,7 @@ import pytest
 from autograder.adapter import Adapter, InProcessTransport
 from autograder.extract import NotebookError, graded_code, read_notebook
 from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.notebook_mode import notebook_code
 from autograder.results import SubmissionResult, TestResult
 from autograder.sandbox import SandboxPolicy, SandboxTransport
 
@@ -59,7 +60,8 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     start = time.monotonic()
     name = str(submission)
     try:
-        code = graded_code(read_notebook(submission))
+        nb = read_notebook(submission)
+        code = notebook_code(nb, meta) if meta.get("execution") == "notebook" else graded_code(nb)
     except NotebookError as err:
         return zero_result(meta, name, str(err), public_only)
     if code.assignment and code.assignment != meta["name"]:
@@ -67,8 +69,13 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
                f"submit your {meta['name']} notebook")
         return zero_result(meta, name, msg, public_only)
     policy = policy or SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)))
-    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
+    files = bundle / "files"
+    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])),
+                                 files_dir=files if files.is_dir() else None)
     try:
+        if meta.get("execution") == "notebook":  # run the notebook before any test's clock
+            with contextlib.suppress(Exception):
+                Adapter(transport).has("__name__")
         plugin = GradingPlugin(lambda: Adapter(transport),
                                None if public_only else lambda: reference_adapter(bundle))
         run_pytest(tests_dir or bundle / "tests", plugin, public_only)
