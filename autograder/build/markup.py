@@ -30,6 +30,9 @@ __all__ = ["AssignmentConfig", "AssignmentSpec", "Item", "MarkupError", "Questio
 FENCE = re.compile(r"^\s*```otter[ \t]*\n(.*?)\n```\s*$", re.S)
 IGNORE = re.compile(r"^\s*#\s*ignore\s*$", re.I)
 BLOCKS = ("tests", "helpers", "solution", "prompt")
+CELL_MARKERS = {"# ASSIGNMENT CONFIG", "# BEGIN QUESTION", "# END QUESTION", "# BEGIN TESTS",
+                "# END TESTS", "# BEGIN TEST HELPERS", "# END TEST HELPERS", "# BEGIN SOLUTION",
+                "# END SOLUTION", "# BEGIN PROMPT", "# END PROMPT"}
 
 
 @dataclass
@@ -122,6 +125,7 @@ class _Parser:
             **{f"# END {b.upper().replace('HELPERS', 'TEST HELPERS')}": self._end(b)
                for b in BLOCKS},
         }.get(head)
+        assert handler is None or head in CELL_MARKERS
         if handler:
             handler(rest, where)
         elif head.startswith("#") and _looks_like_marker(head):

@@ -19,13 +19,18 @@ from autograder.check import Checker
 
 check = Checker("{name}", globals())'''
 MANUAL_PROMPT = "_Type your answer here, replacing this text._"
+GRADED_CODE_LINE = "only imports, functions, classes and UPPER_CASE constants from this notebook."
+NOTEBOOK_LINE = "this whole notebook, top to bottom: restart and run all before submitting."
 
 
 def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     """The student notebook (solutions=False) or the reference notebook (solutions=True)."""
     name = spec.config.name
     first = spec.questions[0].name if spec.questions else "q1"
-    cells = [] if solutions else [v4.new_code_cell(SETUP.format(name=name, first=first))]
+    setup = SETUP.format(name=name, first=first)
+    if spec.config.execution == "notebook":
+        setup = setup.replace(GRADED_CODE_LINE, NOTEBOOK_LINE)
+    cells = [] if solutions else [v4.new_code_cell(setup)]
     has_public = {q.name: q.check_cell and any(not t.hidden for t in q.tests)
                   for q in spec.questions}
     for index, item in enumerate(spec.items):
