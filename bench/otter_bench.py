@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,20 +28,45 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+
 from autograder.build.builder import generate, write_build
-from autograder.build.markup import parse_solution
+from autograder.build.markup import MarkupError, parse_solution
 from autograder.grade.batch import grade_batch
 
 DEFAULT = ["example", "exception-example", "generate-otter", "generate-gradescope",
-           "generate-pdf", "lecture-notebook"]
+           "generate-pdf", "master-skeleton", "lecture-notebook"]
+
+
+UNKNOWN_QUESTION_KEYS = re.compile(r"unknown question key\(s\) \[([^\]]*)\]")
+
+
+def build_unchanged_or_not(work: Path, name: str) -> tuple[Path, object, str]:
+    """Build the notebook as is; when coursekit refuses question keys that Otter ignores
+    (e.g. `private_points`), build a copy without those lines too and say so."""
+    path, changed = work / f"{name}.ipynb", ""
+    try:
+        spec = parse_solution(path)
+    except MarkupError as err:
+        match = UNKNOWN_QUESTION_KEYS.search(str(err))
+        if not match:
+            raise
+        keys = [k.strip(" '") for k in match.group(1).split(",")]
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "raw":
+                cell.source = "\n".join(line for line in cell.source.split("\n")
+                                        if line.split(":")[0].strip() not in keys)
+        nbformat.write(nb, str(path))
+        spec, changed = parse_solution(path), f"not unchanged: {err}. Built after removing {keys}"
+    root = work / "coursekit"
+    return write_build(generate(spec, root), root, spec.config.name), spec, changed
 
 
 def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
     t0 = time.monotonic()
     try:
-        spec = parse_solution(work / f"{name}.ipynb")
-        root = work / "coursekit"
-        bundle = write_build(generate(spec, root), root, spec.config.name)
+        bundle, spec, changed = build_unchanged_or_not(work, name)
     except Exception as err:  # noqa: BLE001 - reported in the table
         return {"error": f"{type(err).__name__}: {err}"}
     build_s = time.monotonic() - t0
@@ -51,7 +77,7 @@ def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
     points = [{q: got for q, (got, _top) in r.by_question().items()} for r in results]
     tops = {q: top for q, (_got, top) in results[0].by_question().items()}
     return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
-            "points": points, "max": tops, "notes": spec.notes}
+            "points": points, "max": tops, "notes": spec.notes, "changed": changed}
 
 
 def otter_side(work: Path, name: str) -> dict:
@@ -101,6 +127,8 @@ def report(row: dict) -> list[str]:
         lines.append(f"otter: {ot['error']}")
     if "error" in ck or "error" in ot:
         return lines
+    if ck.get("changed"):
+        lines.append(f"coursekit build {ck['changed']}")
     lines.append("| question | max (otter / coursekit) | solution nb (otter / coursekit) | "
                  "student nb (otter / coursekit) | coursekit's own stub |")
     lines.append("|---|---|---|---|---|")

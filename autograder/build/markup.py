@@ -104,9 +104,7 @@ class _Parser:
             raise MarkupError(f"{self.path}: question {self.question.name} has no '# END QUESTION'")
         if self.mode:
             raise MarkupError(f"{self.path}: a '# BEGIN {self.mode.upper()}' block is not closed")
-        if self.config is None:
-            raise MarkupError(f"{self.path}: no '# ASSIGNMENT CONFIG' cell (a raw cell, or a "
-                              "Markdown cell with an ```otter block)")
+        self._cfg()  # Otter: without a config cell every key keeps its default
         self._decide_execution()
         graded = [q for q in self.questions if q.tests]
         return AssignmentSpec(self.config, graded, self.helpers, self.items, self.nb, self.path,
@@ -140,12 +138,19 @@ class _Parser:
 
     def _config(self, text: str, where: str) -> None:
         if self.config is not None:
-            raise MarkupError(f"{where}: a second ASSIGNMENT CONFIG cell")
+            raise MarkupError(f"{where}: a second ASSIGNMENT CONFIG cell, or one after the "
+                              "first question (put it first)")
         self.config = assignment_config(load_yaml(text, where), self.path, where)
+
+    def _cfg(self) -> AssignmentConfig:
+        if self.config is None:
+            self.config = assignment_config({}, self.path, self.path.name)
+        return self.config
 
     def _begin_question(self, text: str, where: str) -> None:
         if self.question is not None:
             raise MarkupError(f"{where}: question inside question {self.question.name}")
+        self._cfg()
         cfg = question_config(load_yaml(text, where), where)
         if any(q.name == cfg.name for q in self.questions):
             raise MarkupError(f"{where}: duplicate question name {cfg.name}")
@@ -197,10 +202,10 @@ class _Parser:
     def _test(self, cell, where: str) -> None:
         if cell.cell_type != "code":
             return
-        assert self.question is not None and self.config is not None
+        assert self.question is not None
         self.question.tests.append(parse_test_cell(
             cell, where, self.question.name, len(self.question.tests) + 1,
-            self.config.ok_format))
+            self._cfg().ok_format))
 
     def _decide_execution(self) -> None:
         cfg = self.config

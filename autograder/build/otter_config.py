@@ -94,7 +94,9 @@ def _unknown(keys, known, what: str, where: str) -> None:
     bad = sorted(set(keys) - set(known))
     if bad:
         raise MarkupError(f"{where}: unknown {what} key(s) {bad}; coursekit knows "
-                          f"{sorted(known)} (see docs/otter.md)")
+                          f"{sorted(known)}. Fix or remove it (Otter ignores unknown keys "
+                          "without a word; coursekit refuses them, so that a typo cannot "
+                          "change grading; see docs/otter.md)")
 
 
 def assignment_config(data: dict, notebook: Path, where: str) -> AssignmentConfig:
@@ -143,8 +145,11 @@ def _tests(value, where: str) -> bool | None:
 def _seed(seed, generate, cfg: AssignmentConfig, where: str) -> Seed:
     out = Seed()
     if isinstance(generate, dict):
-        _unknown(generate, GENERATE_SUPPORTED | GENERATE_INERT | {"seed_variable"}, "generate",
-                 where)
+        if "seed_variable" in generate:
+            raise MarkupError(f"{where}: generate.seed_variable is not supported: write the "
+                              "assignment-level 'seed: {variable, autograder_value, "
+                              "student_value}' (Otter Assign's documented form)")
+        _unknown(generate, GENERATE_SUPPORTED | GENERATE_INERT, "generate", where)
         out.value = generate.get("seed")
         inert = sorted(set(generate) & GENERATE_INERT)
         if inert:
