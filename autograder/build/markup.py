@@ -112,7 +112,7 @@ class _Parser:
 
     def cell(self, index: int, cell) -> None:
         where = f"{self.path.name} cell {index + 1}"
-        if cell.cell_type != "raw" and IGNORE.match(cell.source.split("\n", 1)[0]):
+        if IGNORE.match(cell.source.split("\n", 1)[0]):
             return
         head, rest = _header(cell)
         handler = {

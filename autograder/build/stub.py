@@ -29,6 +29,7 @@ BLOCKS = {"BEGIN SOLUTION", "BEGIN SOLUTION NO PROMPT", "END SOLUTION", "BEGIN I
           "END IGNORE"}
 SUFFIXES = {"SOLUTION", "SOLUTION NO PROMPT", "SEED", "IGNORE"}
 FAMILY = ("SOLUTION", "PROMPT", "IGNORE", "SEED", "PLUGIN")
+OTTER_WORDS = {"TESTS", "TEST", "QUESTION", "HIDDEN", "ASSIGNMENT"}
 
 
 class MarkupError(ValueError):
@@ -52,8 +53,10 @@ def marker(line: str, where: str, number: int) -> tuple[str, str] | None:
     if tag in SUFFIXES:
         return tag, code
     raw = match.group("tag").strip()
-    family = any(w in tag.split() for w in FAMILY)
-    if family or (raw.isupper() and (raw.startswith(("BEGIN ", "END ")) or raw == "HIDDEN")):
+    words = tag.split()
+    family = any(w in words for w in FAMILY)
+    otter_block = words[0] in {"BEGIN", "END"} and words[1:2] and words[1] in OTTER_WORDS
+    if family or (raw.isupper() and (otter_block or raw == "HIDDEN")):
         raise MarkupError(f"{where} line {number}: unknown or misplaced marker '# {raw}' "
                           "(see docs/otter.md for the markers coursekit supports)")
     return None
