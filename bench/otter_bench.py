@@ -7,7 +7,7 @@ master notebooks are in test/test_assign/files/). `pip install otter-grader` (th
 provides the `otter` command. For each master notebook:
 
 1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does);
-2. `otter assign --no-run-tests` builds it;
+2. `otter assign --no-run-tests --no-pdfs` builds it;
 3. the same two submissions, Otter's autograder (solution) notebook and Otter's student
    notebook, are graded by coursekit (`grade_batch`, sandboxed) and by `otter run`;
 4. coursekit also grades its own student notebook (its build proof).
@@ -83,7 +83,8 @@ def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
 def otter_side(work: Path, name: str) -> dict:
     t0 = time.monotonic()
     dist = work / "otter-dist"
-    run = subprocess.run(["otter", "assign", "--no-run-tests", f"{name}.ipynb", str(dist)],
+    run = subprocess.run(["otter", "assign", "--no-run-tests", "--no-pdfs", f"{name}.ipynb",
+                          str(dist)],
                          cwd=work, capture_output=True, text=True)
     build_s = time.monotonic() - t0
     zips = sorted((dist / "autograder").glob("*.zip"))

@@ -255,3 +255,11 @@ def test_otter_master_proves_and_grades_like_otter(tmp_path):
     assert "all-or-nothing" in next(t.message for t in part.tests if t.name == "test_q1_2")
     meta = json.loads((bundle / "assignment.json").read_text())
     assert meta["execution"] == "notebook" and (bundle / "files" / "data.csv").is_file()
+
+
+def test_question_totals_round_the_sum_not_each_step():
+    from autograder.results import SubmissionResult, TestResult
+
+    third = 1 / 3
+    tests = [TestResult("q3", f"t{i}", third, third, False) for i in range(3)]
+    assert SubmissionResult("nb", "a", tests).by_question() == {"q3": (1.0, 1.0)}
