@@ -30,6 +30,10 @@ BLOCKS = {"BEGIN SOLUTION", "BEGIN SOLUTION NO PROMPT", "END SOLUTION", "BEGIN I
 SUFFIXES = {"SOLUTION", "SOLUTION NO PROMPT", "SEED", "IGNORE"}
 FAMILY = ("SOLUTION", "PROMPT", "IGNORE", "SEED", "PLUGIN")
 OTTER_WORDS = {"TESTS", "TEST", "QUESTION", "HIDDEN", "ASSIGNMENT"}
+# Where solutions are, for tools that locate them line by line (degenerate answers, mutation):
+BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\b.*$", re.I)   # also BEGIN SOLUTION NO PROMPT
+END = re.compile(r"^\s*#\s*END SOLUTION\s*$", re.I)
+SUFFIX_ANY = re.compile(r"#\s*SOLUTION(\s+NO PROMPT)?\s*$", re.I)
 
 
 class MarkupError(ValueError):
