@@ -41,26 +41,41 @@ DEFAULT = ["example", "exception-example", "generate-otter", "generate-gradescop
 UNKNOWN_QUESTION_KEYS = re.compile(r"unknown question key\(s\) \[([^\]]*)\]")
 
 
+PLUGIN = re.compile(r"^[ \t]*(\"\"\"|\'\'\')[ \t]*# BEGIN PLUGIN.*?# END PLUGIN[^\n]*\n?",
+                    re.S | re.M)
+
+
 def build_unchanged_or_not(work: Path, name: str) -> tuple[Path, object, str]:
-    """Build the notebook as is; when coursekit refuses question keys that Otter ignores
-    (e.g. `private_points`), build a copy without those lines too and say so."""
-    path, changed = work / f"{name}.ipynb", ""
-    try:
-        spec = parse_solution(path)
-    except MarkupError as err:
-        match = UNKNOWN_QUESTION_KEYS.search(str(err))
-        if not match:
-            raise
-        keys = [k.strip(" '") for k in match.group(1).split(",")]
-        nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "raw":
-                cell.source = "\n".join(line for line in cell.source.split("\n")
-                                        if line.split(":")[0].strip() not in keys)
-        nbformat.write(nb, str(path))
-        spec, changed = parse_solution(path), f"not unchanged: {err}. Built after removing {keys}"
+    """Build the notebook as is. When coursekit refuses something it does not support (a
+    question key that Otter ignores, such as `private_points`; a student-facing `# BEGIN
+    PLUGIN` block), build a copy without it too, and say so."""
+    path, changed = work / f"{name}.ipynb", []
+    for _attempt in range(3):
+        try:
+            spec = parse_solution(path)
+            output = generate(spec, work / "coursekit")
+            break
+        except MarkupError as err:
+            nb = nbformat.read(str(path), as_version=4)
+            match = UNKNOWN_QUESTION_KEYS.search(str(err))
+            if match:
+                keys = [k.strip(" '") for k in match.group(1).split(",")]
+                for cell in nb.cells:
+                    if cell.cell_type == "raw":
+                        cell.source = "\n".join(line for line in cell.source.split("\n")
+                                                if line.split(":")[0].strip() not in keys)
+            elif "# BEGIN PLUGIN" in str(err):
+                for cell in nb.cells:
+                    cell.source = PLUGIN.sub("", cell.source)
+            else:
+                raise
+            nbformat.write(nb, str(path))
+            changed.append(str(err).split(";")[0])
+    else:
+        raise RuntimeError(f"still not buildable after removing: {changed}")
     root = work / "coursekit"
-    return write_build(generate(spec, root), root, spec.config.name), spec, changed
+    note = f"not unchanged: refused {changed}; built after removing only that" if changed else ""
+    return write_build(output, root, spec.config.name), spec, note
 
 
 def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:

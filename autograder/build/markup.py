@@ -55,6 +55,7 @@ class Item:
     cell: nbformat.NotebookNode | None = None
     question: Question | None = None
     role: str = ""  # "" | "solution" (stubbed/removed for students) | "prompt" (students only)
+    number: int = 0  # the cell's position in the solution notebook, from 1 (for messages)
 
 
 @dataclass
@@ -134,7 +135,7 @@ class _Parser:
         elif self.mode == "helpers":
             self.helpers.append(cell.source) if cell.cell_type == "code" else None
         else:
-            self.items.append(Item("cell", cell, self.question, self.mode))
+            self.items.append(Item("cell", cell, self.question, self.mode, index + 1))
 
     def _config(self, text: str, where: str) -> None:
         if self.config is not None:

@@ -62,7 +62,7 @@ def _render_item(item: Item, index: int, spec: AssignmentSpec, solutions: bool,
     if item.role == "prompt" and solutions:
         return []
     if cell.cell_type == "code":
-        where = f"{spec.path.name} cell {index + 1}"
+        where = f"{spec.path.name} cell {item.number or index + 1}"
         qname = item.question.name if item.question else None
         if solutions:
             return [v4.new_code_cell(strip_solution_markers(cell.source, where))]

@@ -263,3 +263,10 @@ def test_question_totals_round_the_sum_not_each_step():
     third = 1 / 3
     tests = [TestResult("q3", f"t{i}", third, third, False) for i in range(3)]
     assert SubmissionResult("nb", "a", tests).by_question() == {"q3": (1.0, 1.0)}
+
+
+def test_marker_errors_name_the_solution_notebook_cell(tmp_path):
+    nb = master_notebook()
+    nb.cells.append(v4.new_code_cell('""" # BEGIN PLUGIN\nplugin: x.Y\n"""; # END PLUGIN'))
+    with pytest.raises(MarkupError, match=rf"cell {len(nb.cells)} line 1: .*'# BEGIN PLUGIN'"):
+        generate(parse_solution(write_master(tmp_path, nb)), tmp_path)
