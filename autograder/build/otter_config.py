@@ -21,7 +21,8 @@ import yaml
 
 from autograder.build.stub import MarkupError
 
-COURSEKIT_KEYS = {"title", "order", "requires", "timeout", "memory_mb", "execution"}
+COURSEKIT_KEYS = {"title", "order", "requires", "timeout", "memory_mb", "execution",
+                  "hidden_details"}
 OTTER_SUPPORTED = {"name", "config_file", "seed", "files", "student_files", "tests", "generate",
                    "strip_solutions_from_all_cells"}
 # Otter keys that only shape Otter's own outputs: accepted, reported as a note.
@@ -72,6 +73,7 @@ class AssignmentConfig:
     requires: list[str] = field(default_factory=lambda: ["numpy"])
     timeout: float = 20.0
     memory_mb: int = 2048
+    hidden_details: bool = False       # (branch harden) students see hidden tests' messages
     execution: str | None = None       # None: decided from the test format (see markup.py)
     ok_format: bool | None = None      # Otter's tests.ok_format; None when not set
     seed: Seed = field(default_factory=Seed)
