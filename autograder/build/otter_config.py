@@ -236,11 +236,12 @@ def resolve_points(question: str, total, declared: list[float | None]) -> list[f
 def cell_points(question) -> list[float]:
     """Points of each test function, one number per test cell (a cell's functions share it).
 
-    `question` is a `markup.Question`: its `spec` is `points` as written, each test cell has
-    `points` (per function) and `functions`.
+    `question` is a `markup.Question`: `points` is its total (or None), `spec` the points as
+    written when a list or `each`; each test cell has `points` (per function) and `functions`.
     """
     declared = [c.points for c in question.tests for _ in c.functions]
-    resolved = resolve_points(question.name, question.spec, declared)
+    total = question.spec if isinstance(question.spec, (list, dict)) else question.points
+    resolved = resolve_points(question.name, total, declared)
     out, start = [], 0
     for cell in question.tests:
         mine = resolved[start:start + len(cell.functions)]
