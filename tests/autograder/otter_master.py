@@ -87,7 +87,8 @@ hidden: true
 points: 2
 """ # END TEST CONFIG
 check = "HIDDEN_ok2"
-rows == ["a", "b"] and total == int(np.random.default_rng(42).integers(0, 10, 3).sum())''',
+area(2.0) == 12.0 and rows == ["a", "b"] and \\
+    total == int(np.random.default_rng(42).integers(0, 10, 3).sum())''',
             "True")],
 }
 EXCEPTION_TESTS = {
@@ -106,7 +107,7 @@ hidden: true
 points: 2
 """ # END TEST CONFIG
 def test_rows(rows, env):
-    assert rows == ["a", "b"], "HIDDEN_exc"
+    assert rows == ["a", "b"] and env["area"](2.0) == 12.0, "HIDDEN_exc"
     assert env["total"] == int(env["np"].random.default_rng(42).integers(0, 10, 3).sum())''',
             "")],
 }
