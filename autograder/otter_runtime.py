@@ -2,8 +2,9 @@
 
 Otter runs its tests inside the student's environment. coursekit keeps the tests and expected
 outputs in the grader: each name a test reads is fetched through the `sub` adapter (the same
-protocol as every other test), so a hidden test's expected output never enters the student's
-process. Values (numbers, strings, arrays, tensors, containers of them) arrive as copies;
+protocol as every other test), so a test's expected output (a doctest's saved output) and its
+comparisons stay in the grader; only what the test passes to student code crosses, as with
+`sub.call`. Values (numbers, strings, arrays, tensors, containers of them) arrive as copies;
 anything else (a function, a class, a DataFrame) stays in the sandbox behind a `Remote` proxy
 whose calls, attributes, items, operators and repr are forwarded there. A module the student
 imported (`np`) is imported here under the same name.
