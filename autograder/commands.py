@@ -98,6 +98,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                                           "degenerate answers ≤ 25% on every question")
         if not problems:
             console.print(f"[green]✓ {slug}[/green]: {len(built.spec.questions)} questions{proof}")
+        for note in built.spec.notes:
+            console.print(f"  note: {note}")
     if args.check and not failed:
         console.print("[green]✓ committed student notebooks and public tests are up to date[/green]")
     return 1 if failed else 0

@@ -29,6 +29,7 @@ import pytest
 from autograder.adapter import Adapter, InProcessTransport
 from autograder.extract import GradedCode, NotebookError, graded_code, read_notebook
 from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.notebook_mode import notebook_code
 from autograder.results import SubmissionResult, TestResult
 from autograder.safetext import MAX_NOTES, cap_notes, path_text
 from autograder.sandbox import SandboxPolicy, SandboxTransport
@@ -69,7 +70,8 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     start = time.monotonic()
     name = path_text(submission)
     try:
-        code = graded_code(read_notebook(submission))
+        nb = read_notebook(submission)
+        code = notebook_code(nb, meta) if meta.get("execution") == "notebook" else graded_code(nb)
     except NotebookError as err:
         return zero_result(meta, name, str(err), public_only)
     if code.assignment and code.assignment != meta["name"]:
@@ -78,8 +80,13 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
                f"submit your {meta['name']} notebook")
         return zero_result(meta, name, msg, public_only)
     policy = policy or SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)))
-    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
+    files = bundle / "files"
+    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])),
+                                 files_dir=files if files.is_dir() else None)
     try:
+        if meta.get("execution") == "notebook":  # run the notebook before any test's clock
+            with contextlib.suppress(Exception):
+                Adapter(transport).has("__name__")
         plugin = GradingPlugin(lambda: Adapter(transport),
                                None if public_only else lambda: reference_adapter(bundle),
                                questions=questions)
