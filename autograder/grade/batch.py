@@ -2,22 +2,31 @@
 
 Each submission is graded by `python -m autograder.grade.one` in its own process with an
 overall time limit, so even a crash of the grading process costs only that submission. Results
-go to OUT/<submission>/results.json + feedback.txt; the class gets OUT/gradebook.csv.
+are kept in OUT's content-addressed store as each finishes (`autograder.grade.store`: a rerun
+grades only what changed, a killed batch resumes), each student gets OUT/<name>/results.json +
+feedback.txt, and the class gets OUT/gradebook.csv (or, per shard, OUT/shards/I-of-N.json for
+`coursekit gradebook merge`). Each worker's math libraries get its share of the cores.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder.grade.one import load_bundle, zero_result
+from autograder.grade.shard import Shard, write_manifest
+from autograder.grade.store import ResultStore, grading_version, submission_key, write_view
+from autograder.grade.threads import available_cores, thread_env, threads_per_worker
+from autograder.gradebook import write_gradebook
 from autograder.results import SubmissionResult, load_result
 
 
@@ -49,63 +58,116 @@ def overall_limit(meta: dict) -> float:
     return total + 120.0
 
 
-def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
-                      public_only: bool = False) -> SubmissionResult:
+def _run_grader(bundle: Path, submission: Path, out: Path, meta: dict, public_only: bool,
+                threads: int, extra_args: tuple[str, ...] = ()) -> tuple[SubmissionResult, bool]:
+    """Grade in a child process; returns the result and whether it is final (worth keeping).
+    A grader that died (killed batch, node failure, instructor bug) gives a zero that is shown
+    but not kept, so the next run grades that submission again."""
     cmd = [sys.executable, "-m", "autograder.grade.one", str(bundle), str(submission), str(out)]
     if public_only:
         cmd.append("--public-only")
+    cmd += extra_args
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **thread_env(threads)}
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                              env=env)
     except subprocess.TimeoutExpired:
-        result = zero_result(meta, str(submission), "grading took longer than the overall "
-                             "limit; the submission was stopped", public_only)
-        result.write(out)
-        return result
+        return zero_result(meta, str(submission), "grading took longer than the overall "
+                           "limit; the submission was stopped", public_only), True
     if proc.returncode != 0 or not (out / "results.json").exists():
         detail = (proc.stderr or proc.stdout)[-2000:]
-        result = zero_result(meta, str(submission), f"the grader failed on this submission "
-                             f"(exit {proc.returncode}); tell your instructor.\n{detail}",
-                             public_only)
-        result.write(out)
-        return result
-    return load_result(out)
+        return zero_result(meta, str(submission), f"the grader failed on this submission "
+                           f"(exit {proc.returncode}); tell your instructor.\n{detail}",
+                           public_only), False
+    return load_result(out), True
 
 
-def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
-                public_only: bool = False, progress: bool = True) -> list[SubmissionResult]:
-    """Grade every submission; returns results in the order given."""
+def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
+                      public_only: bool = False, threads: int = 1) -> SubmissionResult:
+    """Grade one submission in its own process and write OUT/results.json + feedback.txt."""
+    result, _ = _run_grader(bundle, submission, out, meta, public_only, threads)
+    result.write(out)
+    return result
+
+
+@dataclass
+class BatchRun:
+    """What a batch did: results in the order given, and how many were graded or reused."""
+
+    results: list[SubmissionResult]
+    graded: int = 0
+    reused: int = 0
+    names: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+def grade_class(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
+                public_only: bool = False, progress: bool = True, force: bool = False,
+                names: list[str] | None = None) -> BatchRun:
+    """Grade what is not already current in OUT's result store (see `store`), each result kept
+    as soon as it is done; then write every student's view. Identical files are graded once."""
     meta = load_bundle(bundle)
-    jobs = jobs or max(1, os.cpu_count() or 1)
-    names = out_names(submissions)
-    results: dict[int, SubmissionResult] = {}
+    jobs = jobs or max(1, available_cores())
+    threads = threads_per_worker(jobs)
+    store = ResultStore.for_bundle(out_dir, bundle, public_only)
+    names = names or out_names(submissions)
+    keys = [submission_key(s) for s in submissions]
+    todo: dict[str, Path] = {}
+    for sub, key in zip(submissions, keys, strict=True):
+        if key not in todo and (force or store.get(key) is None):
+            todo[key] = sub
+    run = BatchRun([], graded=len(todo), reused=len(set(keys)) - len(todo), names=names,
+                   keys=keys)
     columns = [TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     with Progress(*columns, disable=not progress, transient=True) as bar, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
-        task = bar.add_task(meta["name"], total=len(submissions))
-        futures = {pool.submit(grade_one_process, bundle, sub, out_dir / name, meta,
-                               public_only): i
-                   for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
+        task = bar.add_task(meta["name"], total=len(todo))
+        futures = [pool.submit(_grade_and_keep, store, key, bundle, sub, meta, public_only,
+                               threads) for key, sub in todo.items()]
+        failed: dict[str, SubmissionResult] = {}
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            key, result, final = future.result()
+            if not final:
+                failed[key] = result
             bar.advance(task)
-    ordered = [results[i] for i in range(len(submissions))]
-    write_gradebook(ordered, out_dir / "gradebook.csv")
-    return ordered
+    for sub, name, key in zip(submissions, names, keys, strict=True):
+        result = failed.get(key) or store.get(key)
+        run.results.append(write_view(result, sub, out_dir / name))
+    return run
 
 
-def write_gradebook(results: list[SubmissionResult], path: Path) -> None:
-    """One row per submission: total, max, each question's score, and any error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    questions: list[str] = []
-    for r in results:
-        questions += [q for q in r.by_question() if q not in questions]
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["submission", "assignment", "score", "max_score", *questions, "error"])
-        for r in results:
-            per_q = r.by_question()
-            writer.writerow([r.submission, r.assignment, f"{r.score:g}", f"{r.max_score:g}",
-                             *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
-                             (r.error or "").splitlines()[0] if r.error else ""])
+def _grade_and_keep(store: ResultStore, key: str, bundle: Path, sub: Path, meta: dict,
+                    public_only: bool, threads: int) -> tuple[str, SubmissionResult, bool]:
+    scratch = Path(tempfile.mkdtemp(prefix=f"{key[:12]}-", dir=store.scratch()))
+    try:
+        result, final = _run_grader(bundle, sub, scratch, meta, public_only, threads)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if final:
+        store.put(key, result)
+    return key, result, final
+
+
+def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
+                public_only: bool = False, progress: bool = True,
+                force: bool = False) -> list[SubmissionResult]:
+    """Grade every submission (resumably) and write OUT/gradebook.csv; results in order given."""
+    run = grade_class(bundle, submissions, out_dir, jobs=jobs, public_only=public_only,
+                      progress=progress, force=force)
+    write_gradebook(run.results, out_dir / "gradebook.csv")
+    return run.results
+
+
+def grade_shard(bundle: Path, submissions: list[Path], out_dir: Path, shard: Shard, *,
+                jobs: int | None = None, public_only: bool = False, progress: bool = True,
+                force: bool = False) -> BatchRun:
+    """Grade this shard's part of the class and record it in OUT/shards/ for the merge."""
+    names = out_names(submissions)
+    mine = shard.select(list(zip(submissions, names, strict=True)))
+    run = grade_class(bundle, [s for s, _ in mine], out_dir, jobs=jobs, public_only=public_only,
+                      progress=progress, force=force, names=[n for _, n in mine])
+    graded = {n: (str(s), k) for (s, n), k in zip(mine, run.keys, strict=True)}
+    write_manifest(shard, out_dir, assignment=load_bundle(bundle)["name"],
+                   version=grading_version(bundle, public_only), names=names, graded=graded)
+    return run

@@ -23,6 +23,7 @@ import pytest
 from autograder.adapter import Adapter, InProcessTransport
 from autograder.extract import NotebookError, graded_code, read_notebook
 from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.grade.threads import pin_threads
 from autograder.results import SubmissionResult, TestResult
 from autograder.sandbox import SandboxPolicy, SandboxTransport
 
@@ -109,9 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--tests-dir", type=Path)
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "rlimit"), default="auto",
+                        help="sandbox backend (default: bwrap when installed)")
     args = parser.parse_args(argv)
+    meta = load_bundle(args.bundle)
+    pin_threads(torch="torch" in meta.get("requires", []))
+    policy = SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)), backend=args.sandbox)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
-                              tests_dir=args.tests_dir)
+                              tests_dir=args.tests_dir, policy=policy)
     result.write(args.out)
     return 0
 
