@@ -54,12 +54,14 @@ def bwrap_works() -> bool:
 
 
 def grade(root: Path, bundle: Path) -> SubmissionResult:
+    """Grade the submitted notebook (or explain why not); prints what it uses to stdout."""
     meta = load_bundle(bundle)
     notebook, problem = find_notebook(root / "submission", meta["name"])
     if notebook is None:
         return zero_result(meta, "(none)", problem, public_only=False)
     backend = "bwrap" if bwrap_works() else "rlimit"
-    print(f"coursekit: grading {notebook} with the {backend} sandbox backend"
+    kit = Path(__file__).resolve().parents[1]
+    print(f"coursekit: grading {notebook} with the kit {kit} and the {backend} sandbox backend"
           + ("" if backend == "bwrap" else " (bubblewrap cannot start in this container: "
              "resource limits only; the container is the isolation boundary)"), flush=True)
     with tempfile.TemporaryDirectory(prefix="coursekit-") as tmp:
