@@ -17,6 +17,11 @@ then measures on this machine:
     .venv/bin/python bench/grading_bench.py                       # nn_numpy if present, else toy
     .venv/bin/python bench/grading_bench.py --assignment toy --quick
     .venv/bin/python bench/grading_bench.py --n 100 --jobs 2 --json grading.json
+    .venv/bin/python bench/grading_bench.py --class-run --n 8 --jobs 2   # class scale (below)
+
+--class-run measures only class-scale grading (see class_scale.py): submissions per minute per
+core for one batch vs two local shards, and the resume cost on an unchanged class; its default
+assignment is the transformer.
 """
 
 from __future__ import annotations
@@ -325,10 +330,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--nb-timeout", type=int, default=1800, help="nbclient per-cell timeout (s)")
     p.add_argument("--quick", action="store_true", help="n=20, 2 repeats, 50 calls, 1 nb run")
     p.add_argument("--json", type=Path, help="also write the raw figures here")
+    p.add_argument("--class-run", action="store_true",
+                   help="only the class-scale run: batch vs 2 shards, resume (transformer)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args(argv)
     if args.quick:
         args.n, args.repeats, args.calls, args.nb_repeats = min(args.n, 30), 2, 50, 1
+    if args.class_run:
+        args.assignment = args.assignment or "transformer"
     args.assignment = args.assignment or default_assignment()
     return args
 
@@ -380,13 +389,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="coursekit-grading-bench-"))
     try:
-        figures = run(args, tmp)
+        if args.class_run:
+            from class_scale import class_run, report_class  # noqa: PLC0415
+
+            figures = class_run(args.assignment, args.n, args.jobs, tmp)
+        else:
+            figures = run(args, tmp)
     finally:
         if args.keep:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(report(figures))
+    print(report_class(figures) if args.class_run else report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0
