@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from autograder.fsutil import atomic_write_json
-from autograder.grade.batch import _run_grader
+from autograder.grade.batch import run_grader
 from autograder.grade.one import load_bundle, zero_result
 from autograder.results import SubmissionResult
 
@@ -65,7 +65,7 @@ def grade(root: Path, bundle: Path) -> SubmissionResult:
           + ("" if backend == "bwrap" else " (bubblewrap cannot start in this container: "
              "resource limits only; the container is the isolation boundary)"), flush=True)
     with tempfile.TemporaryDirectory(prefix="coursekit-") as tmp:
-        result, _ = _run_grader(bundle, notebook, Path(tmp), meta, False, 1,
+        result, _ = run_grader(bundle, notebook, Path(tmp), meta, False, 1,
                                 extra_args=("--sandbox", backend))
     result.submission = notebook.name
     return result

@@ -58,7 +58,7 @@ def overall_limit(meta: dict) -> float:
     return total + 120.0
 
 
-def _run_grader(bundle: Path, submission: Path, out: Path, meta: dict, public_only: bool,
+def run_grader(bundle: Path, submission: Path, out: Path, meta: dict, public_only: bool,
                 threads: int, extra_args: tuple[str, ...] = ()) -> tuple[SubmissionResult, bool]:
     """Grade in a child process; returns the result and whether it is final (worth keeping).
     A grader that died (killed batch, node failure, instructor bug) gives a zero that is shown
@@ -80,14 +80,6 @@ def _run_grader(bundle: Path, submission: Path, out: Path, meta: dict, public_on
                            f"(exit {proc.returncode}); tell your instructor.\n{detail}",
                            public_only), False
     return load_result(out), True
-
-
-def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
-                      public_only: bool = False, threads: int = 1) -> SubmissionResult:
-    """Grade one submission in its own process and write OUT/results.json + feedback.txt."""
-    result, _ = _run_grader(bundle, submission, out, meta, public_only, threads)
-    result.write(out)
-    return result
 
 
 @dataclass
@@ -141,7 +133,7 @@ def _grade_and_keep(store: ResultStore, key: str, bundle: Path, sub: Path, meta:
                     public_only: bool, threads: int) -> tuple[str, SubmissionResult, bool]:
     scratch = Path(tempfile.mkdtemp(prefix=f"{key[:12]}-", dir=store.scratch()))
     try:
-        result, final = _run_grader(bundle, sub, scratch, meta, public_only, threads)
+        result, final = run_grader(bundle, sub, scratch, meta, public_only, threads)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if final:
