@@ -24,7 +24,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from autograder.grade.one import load_bundle, zero_result
 from autograder.grade.shard import Shard, write_manifest
-from autograder.grade.store import ResultStore, grading_version, submission_key, write_view
+from autograder.grade.store import (
+    ResultStore,
+    grading_version,
+    result_key,
+    submission_key,
+    write_view,
+)
 from autograder.grade.threads import available_cores, thread_env, threads_per_worker
 from autograder.gradebook import write_gradebook
 from autograder.results import SubmissionResult, load_result
@@ -59,13 +65,16 @@ def overall_limit(meta: dict) -> float:
 
 
 def run_grader(bundle: Path, submission: Path, out: Path, meta: dict, public_only: bool,
-                threads: int, extra_args: tuple[str, ...] = ()) -> tuple[SubmissionResult, bool]:
+               threads: int, extra_args: tuple[str, ...] = (),
+               questions: set[str] | None = None) -> tuple[SubmissionResult, bool]:
     """Grade in a child process; returns the result and whether it is final (worth keeping).
     A grader that died (killed batch, node failure, instructor bug) gives a zero that is shown
     but not kept, so the next run grades that submission again."""
     cmd = [sys.executable, "-m", "autograder.grade.one", str(bundle), str(submission), str(out)]
     if public_only:
         cmd.append("--public-only")
+    for question in sorted(questions or ()):
+        cmd += ["--question", question]
     cmd += extra_args
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **thread_env(threads)}
     try:
@@ -95,19 +104,22 @@ class BatchRun:
 
 def grade_class(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
                 public_only: bool = False, progress: bool = True, force: bool = False,
-                names: list[str] | None = None) -> BatchRun:
+                names: list[str] | None = None,
+                questions: list[set[str] | None] | None = None) -> BatchRun:
     """Grade what is not already current in OUT's result store (see `store`), each result kept
-    as soon as it is done; then write every student's view. Identical files are graded once."""
+    as soon as it is done; then write every student's view. Identical files are graded once.
+    `questions[i]`, when given, limits submission i to those questions (part of its key)."""
     meta = load_bundle(bundle)
     jobs = jobs or max(1, available_cores())
     threads = threads_per_worker(jobs)
     store = ResultStore.for_bundle(out_dir, bundle, public_only)
     names = names or out_names(submissions)
-    keys = [submission_key(s) for s in submissions]
-    todo: dict[str, Path] = {}
-    for sub, key in zip(submissions, keys, strict=True):
+    only = questions or [None] * len(submissions)
+    keys = [result_key(submission_key(s), q) for s, q in zip(submissions, only, strict=True)]
+    todo: dict[str, tuple[Path, set[str] | None]] = {}
+    for sub, key, qs in zip(submissions, keys, only, strict=True):
         if key not in todo and (force or store.get(key) is None):
-            todo[key] = sub
+            todo[key] = (sub, qs)
     run = BatchRun([], graded=len(todo), reused=len(set(keys)) - len(todo), names=names,
                    keys=keys)
     columns = [TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -116,7 +128,7 @@ def grade_class(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
             ThreadPoolExecutor(max_workers=jobs) as pool:
         task = bar.add_task(meta["name"], total=len(todo))
         futures = [pool.submit(_grade_and_keep, store, key, bundle, sub, meta, public_only,
-                               threads) for key, sub in todo.items()]
+                               threads, qs) for key, (sub, qs) in todo.items()]
         failed: dict[str, SubmissionResult] = {}
         for future in as_completed(futures):
             key, result, final = future.result()
@@ -130,10 +142,12 @@ def grade_class(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
 
 
 def _grade_and_keep(store: ResultStore, key: str, bundle: Path, sub: Path, meta: dict,
-                    public_only: bool, threads: int) -> tuple[str, SubmissionResult, bool]:
+                    public_only: bool, threads: int,
+                    questions: set[str] | None) -> tuple[str, SubmissionResult, bool]:
     scratch = Path(tempfile.mkdtemp(prefix=f"{key[:12]}-", dir=store.scratch()))
     try:
-        result, final = run_grader(bundle, sub, scratch, meta, public_only, threads)
+        result, final = run_grader(bundle, sub, scratch, meta, public_only, threads,
+                                   questions=questions)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if final:
@@ -142,11 +156,13 @@ def _grade_and_keep(store: ResultStore, key: str, bundle: Path, sub: Path, meta:
 
 
 def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
-                public_only: bool = False, progress: bool = True,
-                force: bool = False) -> list[SubmissionResult]:
-    """Grade every submission (resumably) and write OUT/gradebook.csv; results in order given."""
+                public_only: bool = False, progress: bool = True, force: bool = False,
+                questions: list[set[str] | None] | None = None) -> list[SubmissionResult]:
+    """Grade every submission (resumably) and write OUT/gradebook.csv; results in the order
+    given. `questions[i]`, when given, limits submission i to those questions (the proofs grade
+    variants that way)."""
     run = grade_class(bundle, submissions, out_dir, jobs=jobs, public_only=public_only,
-                      progress=progress, force=force)
+                      progress=progress, force=force, questions=questions)
     write_gradebook(run.results, out_dir / "gradebook.csv")
     return run.results
 

@@ -72,6 +72,15 @@ def submission_key(path: Path) -> str:
     return digest.hexdigest()
 
 
+def result_key(content_key: str, questions: set[str] | None = None) -> str:
+    """The store key: the content key, or for a grading limited to some questions (the proofs'
+    variants) a hash of the content key and those questions."""
+    if not questions:
+        return content_key
+    text = f"{content_key}:{','.join(sorted(questions))}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class ResultStore:
     """Results of one grading version under OUT/.results/<version>/."""
 
@@ -114,5 +123,5 @@ def write_view(result: SubmissionResult, submission: Path, folder: Path) -> Subm
     return mine
 
 
-__all__ = ["ResultStore", "bundle_version", "grading_version", "kit_version", "submission_key",
-           "write_view"]
+__all__ = ["ResultStore", "bundle_version", "grading_version", "kit_version", "result_key",
+           "submission_key", "write_view"]
