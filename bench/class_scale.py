@@ -12,6 +12,7 @@ student id so that no two files share a content key):
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -69,6 +70,19 @@ def two_shards(slug: str, bundle: Path, folder: Path, n: int, jobs: int, out: Pa
             "failures": failures}
 
 
+def gradebook_differences(a: Path, b: Path) -> list[str]:
+    """Rows that differ between two gradebooks (submission: a's cells vs b's cells)."""
+    rows_a = {r["submission"]: r for r in csv.DictReader(a.open(encoding="utf-8"))}
+    rows_b = {r["submission"]: r for r in csv.DictReader(b.open(encoding="utf-8"))}
+    out = []
+    for name in sorted(set(rows_a) | set(rows_b)):
+        ra, rb = rows_a.get(name, {}), rows_b.get(name, {})
+        changed = {k: (ra.get(k), rb.get(k)) for k in set(ra) | set(rb) if ra.get(k) != rb.get(k)}
+        if changed:
+            out.append(f"{Path(name).name}: {changed}")
+    return out
+
+
 def class_run(slug: str, n: int, jobs: int, tmp: Path) -> dict:
     from grading_bench import build_bundle, example_kinds, log, prepare_root  # noqa: PLC0415
 
@@ -81,8 +95,9 @@ def class_run(slug: str, n: int, jobs: int, tmp: Path) -> dict:
     batch = one_batch(bundle, subs, jobs, tmp / "batch")
     log("class run: two local shards")
     shards = two_shards(slug, bundle, tmp / "class", n, jobs, tmp / "shards")
-    shards["same_gradebook"] = ((tmp / "shards/gradebook.csv").read_bytes()
-                                == (tmp / "batch/gradebook.csv").read_bytes())
+    shards["differences"] = gradebook_differences(tmp / "batch/gradebook.csv",
+                                                  tmp / "shards/gradebook.csv")
+    shards["same_gradebook"] = not shards["differences"]
     log("class run: resume on the unchanged class")
     resume = one_batch(bundle, subs, jobs, tmp / "batch")
     return {"assignment": slug, "n": n, "jobs": jobs, "threads": threads_per_worker(jobs),
@@ -107,4 +122,5 @@ def report_class(fig: dict) -> str:
         "",
         f"Shards' merged gradebook identical to the batch's: {s['same_gradebook']} "
         f"(merge ok: {s['merge_ok']}); grading errors in the batch: {b['errors']}.",
+        *[f"- differs: {d[:300]}" for d in s.get("differences", [])],
     ])
