@@ -25,7 +25,7 @@ from autograder.results import SubmissionResult
 
 KIT = Path(__file__).resolve().parents[1]
 # The kit's code that decides a score (a change here regrades everything).
-GRADER_PARTS = ("adapter.py", "extract.py", "results.py", "testing.py", "grade", "sandbox",
+GRADER_PARTS = ("adapter.py", "extract.py", "results.py", "testing", "grade", "sandbox",
                 "runtime")
 STORE_DIR = ".results"
 
@@ -51,7 +51,7 @@ def kit_version() -> str:
     files: list[Path] = []
     for part in GRADER_PARTS:
         path = KIT / part
-        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path, path.with_suffix(".py")]
     _hash_files(digest, KIT, [p for p in files if p.exists() and "__pycache__" not in p.parts])
     return digest.hexdigest()
 
