@@ -64,6 +64,7 @@ def grader_command(bundle: Path, submission: Path, out: Path) -> list[str]:
 
 def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
                       public_only: bool = False,
+                      questions: set[str] | None = None,
                       unprivileged: Unprivileged | None = None) -> SubmissionResult:
     env, extra, final_out = os.environ.copy(), {}, out
     if unprivileged is not None:  # started as root: grade as a plain user
@@ -74,6 +75,8 @@ def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
         cmd = grader_command(bundle, submission, out)
     if public_only:
         cmd.append("--public-only")
+    for question in sorted(questions or ()):
+        cmd += ["--question", question]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
                               env=env, cwd="/", errors="replace", **extra)
@@ -101,8 +104,10 @@ def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
 
 
 def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
-                public_only: bool = False, progress: bool = True) -> list[SubmissionResult]:
-    """Grade every submission; returns results in the order given."""
+                public_only: bool = False, progress: bool = True,
+                questions: list[set[str] | None] | None = None) -> list[SubmissionResult]:
+    """Grade every submission; returns results in the order given. `questions[i]`, when
+    given, limits submission i to those questions (the proofs grade variants that way)."""
     meta = load_bundle(bundle)
     jobs = jobs or max(1, os.cpu_count() or 1)
     names = out_names(submissions)
@@ -110,7 +115,7 @@ def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
     unprivileged = privilege.for_batch(bundle)
     try:
         _grade_all(bundle, submissions, out_dir, names, meta, jobs, public_only, progress,
-                   unprivileged, results)
+                   questions or [None] * len(submissions), unprivileged, results)
     finally:
         if unprivileged is not None:
             unprivileged.close()
@@ -121,14 +126,15 @@ def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
 
 def _grade_all(bundle: Path, submissions: list[Path], out_dir: Path, names: list[str],
                meta: dict, jobs: int, public_only: bool, progress: bool,
-               unprivileged: Unprivileged | None, results: dict[int, SubmissionResult]) -> None:
+               only: list[set[str] | None], unprivileged: Unprivileged | None,
+               results: dict[int, SubmissionResult]) -> None:
     columns = [TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     with Progress(*columns, disable=not progress, transient=True) as bar, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
         task = bar.add_task(meta["name"], total=len(submissions))
         futures = {pool.submit(grade_one_process, bundle, sub, out_dir / name, meta,
-                               public_only, unprivileged): i
+                               public_only, only[i], unprivileged): i
                    for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
         for future in as_completed(futures):
             i = futures[future]
