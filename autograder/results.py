@@ -54,10 +54,10 @@ class SubmissionResult:
 
     def by_question(self) -> dict[str, tuple[float, float]]:
         out: dict[str, tuple[float, float]] = {}
-        for t in self.tests:
+        for t in self.tests:  # round the sums, not each step (3 x 1/3 is 1, not 0.999999)
             got, top = out.get(t.question, (0.0, 0.0))
-            out[t.question] = (round(got + t.score, 6), round(top + t.max_score, 6))
-        return out
+            out[t.question] = (got + t.score, top + t.max_score)
+        return {q: (round(got, 6), round(top, 6)) for q, (got, top) in out.items()}
 
     def to_gradescope(self, *, hidden_details: bool = False) -> dict:
         """Gradescope's results.json (hidden tests' messages only with `hidden_details`)."""

@@ -21,6 +21,7 @@ import nbformat
 from autograder.build.degenerate import RUNTIME as DEGENERATE_RUNTIME
 from autograder.build.degenerate import degenerate_specs
 from autograder.build.markup import AssignmentSpec, parse_solution
+from autograder.build.otter_bundle import add_otter_outputs
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
 from autograder.catalog import load_alternatives, load_catalog, patch_notebook
@@ -79,6 +80,7 @@ def generate(spec: AssignmentSpec, root: Path, *, proofs: bool = True) -> BuildO
     out.bundle["examples/stub.ipynb"] = dumps(student)
     if proofs:
         _proof_examples(spec, root, reference, out)
+    add_otter_outputs(spec, out)
     return out
 
 

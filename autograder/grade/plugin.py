@@ -31,6 +31,8 @@ class GradingPlugin:
         self.results: dict[str, TestResult] = {}
         self.collection_errors: list[str] = []
         self._hidden_started = False
+        self.all_or_nothing: set[str] = set()
+        self.failed_questions: set[str] = set()
 
     def pytest_configure(self, config) -> None:
         config.addinivalue_line(
@@ -97,9 +99,30 @@ class GradingPlugin:
             return
         points = float(marker.kwargs.get("points", 1.0))
         passed = report.passed and report.when == "call"
-        message = "" if passed else _message(call, report)
+        message = _author_message(item, passed, "" if passed else _message(call, report))
         self.results[key] = TestResult(marker.args[0], item.name, points if passed else 0.0,
                                        points, bool(marker.kwargs.get("hidden", False)), message)
+        if getattr(getattr(item, "function", None), "coursekit_all_or_nothing", False):
+            self.all_or_nothing.add(marker.args[0])
+        if not passed:
+            self.failed_questions.add(marker.args[0])
+
+    def pytest_sessionfinish(self, session) -> None:
+        """Otter's `all_or_nothing`: a question with a failing test scores zero."""
+        for question in self.all_or_nothing & self.failed_questions:
+            for r in self.results.values():
+                if r.question == question:
+                    if r.passed and r.max_score:
+                        r.message = f"{r.message}\n(no points: {question} is all-or-nothing and " \
+                                    "one of its tests fails)".strip()
+                    r.score = 0.0
+
+
+def _author_message(item, passed: bool, message: str) -> str:
+    """The test's success_message / failure_message (Otter's test config), if any."""
+    func = getattr(item, "function", None)
+    extra = getattr(func, "coursekit_success" if passed else "coursekit_failure", "")
+    return f"{extra}\n{message}".strip() if extra else message
 
 
 def natural_key(name: str) -> list:

@@ -79,8 +79,10 @@ def isolation_warnings() -> tuple[str, ...]:
 class SandboxTransport:
     """One sandboxed worker per submission, restarted after a timeout or crash."""
 
-    def __init__(self, source: str, policy: SandboxPolicy, preload: tuple[str, ...] = ()):
+    def __init__(self, source: str, policy: SandboxPolicy, preload: tuple[str, ...] = (),
+                 files_dir: Path | None = None):
         self.source = source
+        self.files_dir = files_dir  # the assignment's data files, copied next to the code
         self.policy = policy
         self.preload = preload
         self.backend = policy.resolved_backend()
@@ -98,6 +100,8 @@ class SandboxTransport:
     def _spawn(self, deadline: float | None) -> None:
         scratch = self.dir / f"scratch{self.generation}"
         scratch.mkdir()
+        if self.files_dir is not None:
+            shutil.copytree(self.files_dir, scratch, dirs_exist_ok=True)
         shutil.copy(session_module.__file__, scratch / "session.py")
         (scratch / "submission.py").write_text(self.source, encoding="utf-8",
                                                errors="surrogatepass")
