@@ -16,11 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from autograder.fsutil import atomic_write_text
 from autograder.grade.shard import read_manifests
 from autograder.grade.store import ResultStore
 from autograder.results import SubmissionResult
+from autograder.safetext import clean, csv_cell
 
 
 def gradebook_csv(results: list[SubmissionResult]) -> str:
@@ -32,9 +34,10 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
     writer.writerow(["submission", "assignment", "score", "max_score", *questions, "error"])
     for r in results:
         per_q = r.by_question()
-        writer.writerow([r.submission, r.assignment, f"{r.score:g}", f"{r.max_score:g}",
-                         *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
-                         (r.error or "").splitlines()[0] if r.error else ""])
+        error = (r.error or "").splitlines()[0] if r.error else ""
+        writer.writerow([csv_cell(r.submission), csv_cell(r.assignment), f"{r.score:g}",
+                         f"{r.max_score:g}", *[f"{per_q.get(q, (0, 0))[0]:g}" for q in questions],
+                         csv_cell(error)])
     return buffer.getvalue()
 
 
@@ -51,8 +54,8 @@ def print_gradebook(results: list[SubmissionResult], console: Console | None = N
     for r in results:
         pct = 100 * r.score / r.max_score if r.max_score else 0
         note = (r.error or "").splitlines()[0][:70] if r.error else ""
-        table.add_row(Path(r.submission).name, f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)",
-                      note)
+        table.add_row(Text(clean(Path(r.submission).name, 200)),
+                      f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)", Text(clean(note)))
     (console or Console()).print(table)
 
 

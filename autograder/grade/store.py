@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder.fsutil import atomic_write_json, atomic_write_text
 from autograder.results import SubmissionResult
+from autograder.safetext import path_text
 
 KIT = Path(__file__).resolve().parents[1]
 # The kit's code that decides a score (a change here regrades everything).
@@ -102,10 +103,13 @@ class ResultStore:
             data = json.loads(self.path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return SubmissionResult.from_gradescope(data)
+        try:  # the internal record (hidden messages included), never display strings
+            return SubmissionResult.from_record(data)
+        except (TypeError, ValueError, KeyError):
+            return None  # an older or damaged entry: regraded
 
     def put(self, key: str, result: SubmissionResult) -> None:
-        atomic_write_json(self.path(key), result.to_gradescope())
+        atomic_write_json(self.path(key), result.to_record())
 
     def scratch(self) -> Path:
         """A folder for in-flight grading output (never read as a result)."""
@@ -114,12 +118,14 @@ class ResultStore:
         return path
 
 
-def write_view(result: SubmissionResult, submission: Path, folder: Path) -> SubmissionResult:
-    """OUT/<name>/results.json + feedback.txt for one student (atomically); returns the result
-    with `submission` naming this student's file (identical files share one stored result)."""
-    mine = replace(result, submission=str(submission))
-    atomic_write_json(folder / "results.json", mine.to_gradescope())
-    atomic_write_text(folder / "feedback.txt", mine.feedback())
+def write_view(result: SubmissionResult, submission: Path, folder: Path, *,
+               hidden_details: bool = False) -> SubmissionResult:
+    """OUT/<name>/results.json + feedback.txt for one student (atomically; hidden tests'
+    messages only with `hidden_details`); returns the result with `submission` naming this
+    student's file (identical files share one stored result)."""
+    mine = replace(result, submission=path_text(submission))
+    atomic_write_json(folder / "results.json", mine.to_gradescope(hidden_details=hidden_details))
+    atomic_write_text(folder / "feedback.txt", mine.feedback(show_hidden=hidden_details))
     return mine
 
 
