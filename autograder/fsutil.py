@@ -18,7 +18,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:  # never a crash
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -29,7 +29,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_json(path: Path, data: object) -> None:
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    # ASCII escapes: a lone surrogate from a student's message stays data, not a crash
+    atomic_write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 __all__ = ["atomic_write_json", "atomic_write_text"]

@@ -1,6 +1,6 @@
 """Content-addressed, resumable storage of grading results.
 
-A result (the internal record, hidden tests' messages included) is keyed by what decides it: the submission's bytes (SHA-256) and the version of what
+A result is keyed by what decides it: the submission's bytes (SHA-256) and the version of what
 grades it (`grading_version`: the bundle's tests, reference and assignment.json, plus the kit's
 grading code). Results live in OUT/.results/<version>/<sha256>.json, each written atomically as
 soon as its submission is graded, so
@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograder.fsutil import atomic_write_json, atomic_write_text
-from autograder.results import RECORD, SubmissionResult
+from autograder.results import SubmissionResult
 from autograder.safetext import path_text
 
 KIT = Path(__file__).resolve().parents[1]
@@ -100,10 +100,13 @@ class ResultStore:
     def get(self, key: str) -> SubmissionResult | None:
         """The stored result, or None when absent or unreadable (then it is regraded)."""
         try:
-            return SubmissionResult.from_record(
-                json.loads(self.path(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError):
+            data = json.loads(self.path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
+        try:  # the internal record (hidden messages included), never display strings
+            return SubmissionResult.from_record(data)
+        except (TypeError, ValueError, KeyError):
+            return None  # an older or damaged entry: regraded
 
     def put(self, key: str, result: SubmissionResult) -> None:
         atomic_write_json(self.path(key), result.to_record())
@@ -117,13 +120,12 @@ class ResultStore:
 
 def write_view(result: SubmissionResult, submission: Path, folder: Path, *,
                hidden_details: bool = False) -> SubmissionResult:
-    """OUT/<name>/results.json + feedback.txt (+ the internal record) for one student, each
-    atomically; returns the result with `submission` naming this student's file (identical
-    files share one stored result)."""
+    """OUT/<name>/results.json + feedback.txt for one student (atomically; hidden tests'
+    messages only with `hidden_details`); returns the result with `submission` naming this
+    student's file (identical files share one stored result)."""
     mine = replace(result, submission=path_text(submission))
     atomic_write_json(folder / "results.json", mine.to_gradescope(hidden_details=hidden_details))
     atomic_write_text(folder / "feedback.txt", mine.feedback(show_hidden=hidden_details))
-    atomic_write_json(folder / RECORD, mine.to_record())
     return mine
 
 

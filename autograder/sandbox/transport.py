@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import multiprocessing.util
 import os
 import select
 import shutil
@@ -52,6 +53,8 @@ def cgroups() -> CgroupManager:
     """This grading process's cgroup base (created once, removed at exit)."""
     manager = CgroupManager()
     atexit.register(manager.close)
+    # Pool workers (multiprocessing) run finalizers on exit even where atexit does not.
+    multiprocessing.util.Finalize(manager, manager.close, exitpriority=10)
     return manager
 
 
