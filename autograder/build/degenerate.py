@@ -10,7 +10,9 @@ functions at once, in one of five ways:
   and maps every array, tensor and number of the result. `__init__` runs the reference, then
   overwrites the numeric arrays it stored (weights initialised to zeros, ones, noise).
 - `input`: the function returns its first array argument unchanged (zeros when it has none).
-- `pass`: the body does nothing (returns None).
+- `pass`: the body does nothing (returns None). A function that returns nothing (it writes a
+  file, updates state) does nothing in every kind: running the reference on copies would still
+  write the file.
 
 Each variant is graded on its own question's tests only (`grade_batch(questions=...)`).
 """
@@ -143,11 +145,13 @@ class _Rewriter:
 
     def _function(self, node: ast.FunctionDef, prefix: str) -> list[ast.stmt]:
         doc = node.body[:1] if ast.get_docstring(node) is not None else []
-        if self.kind == "pass":
+        init = node.name == "__init__"
+        if self.kind == "pass" or (not init and not _returns_a_value(node)):
+            # a function that only has effects (writes a file, updates state): doing nothing
+            # is its degenerate answer of every kind
             node.body = [*doc, ast.Pass()]
             self.changed = True
             return [node]
-        init = node.name == "__init__"
         if init and self.kind == "input":
             return [node]
         original = copy.deepcopy(node)
@@ -162,6 +166,20 @@ class _Rewriter:
         node.body = [*doc, ast.parse(f"return {call}").body[0]]
         self.changed = True
         return [original, node]
+
+
+def _returns_a_value(node: ast.FunctionDef) -> bool:
+    """Whether the def (not its nested defs) has a `return <value>` or a `yield`."""
+    stack = list(node.body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.Return) and child.value is not None \
+                or isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(child))
+    return False
 
 
 def _is_static(node: ast.FunctionDef) -> bool:

@@ -4,8 +4,9 @@
 variants the kit generated itself do not need that isolation from each other, and paying
 Python's and pytest's start-up once per variant dominates a proof or a mutation run. Here each
 pool process grades variant after variant with `grade_submission` (every variant's code still
-runs in its own sandboxed worker); one variant, or `jobs=1`, grades in this process. Pool
-processes are spawned, not forked: the caller may itself be a pytest run.
+runs in its own sandboxed worker). Pool processes are spawned, never the caller itself: pytest
+caches test modules by name (`test_q1`), so one process must never grade two assignments, and
+the caller may itself be a pytest run.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ def grade_variants(bundle: Path, variants: list[tuple[Path, set[str] | None]], *
     jobs = jobs or max(1, os.cpu_count() or 1)
     work = [(str(bundle), str(path), sorted(qs) if qs else None, first_failure,
              str(out_dir / path.stem) if out_dir else None) for path, qs in variants]
-    if jobs == 1 or len(work) <= 1:
-        return [_grade(*item) for item in work]
     columns = [TextColumn("grading variants"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     results: dict[int, SubmissionResult] = {}

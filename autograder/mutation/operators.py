@@ -25,6 +25,9 @@ METHOD_SWAPS = {"sum": "mean", "mean": "sum", "max": "min", "min": "max", "argma
                 "log": "exp", "zeros": "ones", "ones": "zeros", "zeros_like": "ones_like",
                 "ones_like": "zeros_like", "tril": "triu", "triu": "tril"}
 AXIS_KEYWORDS = ("axis", "dim")
+# swapping these two arguments changes nothing: never a useful mutant
+SYMMETRIC_CALLS = {"transpose", "swapaxes", "swapdims", "add", "multiply", "maximum", "minimum",
+                   "logical_and", "logical_or", "allclose", "isclose", "array_equal"}
 COPY_CALLS = ("copy", "clone", "detach")
 
 
@@ -94,7 +97,9 @@ def _call_mutations(node: ast.Call) -> Iterator[tuple[str, ast.AST]]:
             new = copy.deepcopy(node)
             del new.keywords[i]
             yield f"drop-{kw.arg}", new
-    if len(node.args) == 2 and not any(isinstance(a, ast.Starred) for a in node.args):
+    if len(node.args) == 2 and not any(isinstance(a, ast.Starred) for a in node.args) \
+            and name not in SYMMETRIC_CALLS \
+            and ast.dump(node.args[0]) != ast.dump(node.args[1]):
         new = copy.deepcopy(node)
         new.args.reverse()
         yield "swap-args", new

@@ -138,3 +138,10 @@ def test_proof_fails_a_question_a_degenerate_answer_passes(tmp_path):
     assert "test_double_shape" in problems[0]
     graded = json.loads((bundle / "proof" / "q1-zeros" / "results.json").read_text())
     assert {t["extra_data"]["question"] for t in graded["tests"]} == {"q1"}
+
+
+def test_a_function_that_only_has_effects_does_nothing_in_every_kind():
+    src = ("def save(rows, path):\n    # BEGIN SOLUTION\n    open(path, 'w').write(str(rows))\n"
+           "    # END SOLUTION\n")
+    for kind in ("zeros", "random", "input"):
+        assert "write" not in degenerate_source(src, kind)
