@@ -175,11 +175,12 @@ def main(argv: list[str] | None = None) -> None:
           f"torch {torch.__version__}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
     results = {"config": vars(args) | {"json": None}}
-    models = [("cnn", ref["CNN"](tuple(args.channels)), args.lr)]
+    models = [("cnn", lambda: ref["CNN"](tuple(args.channels)), args.lr)]
     if not args.no_mlp:
-        models.append(("mlp", ref["MLP"](), args.mlp_lr))
-    for name, model, lr in models:
-        results[name] = run(ref, name, model, lr, train_loader, test_loader, args)
+        models.append(("mlp", ref["MLP"], args.mlp_lr))
+    for name, make, lr in models:
+        torch.manual_seed(args.seed)  # the same initialisation whatever ran before
+        results[name] = run(ref, name, make(), lr, train_loader, test_loader, args)
         r = results[name]
         print(f"{name}: test accuracy {r['accuracy']:.4f} ({r['parameters']:,} parameters); training "
               f"{r['train_wall_s']:.0f} s wall, {r['train_cpu_s']:.0f} s CPU; most confused "
