@@ -9,6 +9,7 @@ import ast
 import contextlib
 import csv
 import io
+import re
 from pathlib import Path
 
 import nbformat
@@ -25,6 +26,7 @@ SLUG = "cnn"
 STUDENT = ROOT / "assignments" / SLUG / f"{SLUG}.ipynb"
 SOLUTION = ROOT / "solutions" / SLUG / f"{SLUG}.ipynb"
 PART1 = {"q1", "q2", "q3", "q4"}
+STUB_QUESTION = re.compile(r"NotImplementedError\(['\"](q\d+):")
 POINTS = {"q1": 6, "q2": 8, "q3": 8, "q4": 6, "q5": 3, "q6": 5, "q7": 8, "q8": 5, "q9": 6, "q10": 6, "q11": 3}
 
 
@@ -42,7 +44,7 @@ def student_notebook(questions: set[str] | None) -> nbformat.NotebookNode:
     nb = nbformat.read(STUDENT, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code" and "NotImplementedError(" in cell.source:
-            question = cell.source.split('NotImplementedError("', 1)[1].split(":", 1)[0]
+            question = STUB_QUESTION.search(cell.source).group(1)
             if questions is None or question in questions:
                 cell.source = solved[_defined_names(cell.source)]
     return nb
@@ -60,8 +62,7 @@ def test_every_stub_names_its_question_and_has_a_solution():
     nb = student_notebook(None)
     assert not [c for c in nb.cells if "NotImplementedError(" in c.source]
     stubs = nbformat.read(STUDENT, as_version=4).cells
-    named = {c.source.split('NotImplementedError("', 1)[1].split(":", 1)[0]
-             for c in stubs if "NotImplementedError(" in c.source}
+    named = {m for c in stubs if c.cell_type == "code" for m in STUB_QUESTION.findall(c.source)}
     assert named == set(POINTS)
 
 
