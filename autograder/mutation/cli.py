@@ -19,7 +19,7 @@ from autograder.mutation.run import (
     write_report,
 )
 
-console = Console(stderr=True)
+console = Console(stderr=True, emoji=False, highlight=False)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -204,6 +204,8 @@ def _replace(tree: ast.Module, path: tuple, new) -> ast.Module:
 
 def _mutated_statement(tree: ast.Module, path: tuple, new) -> str:
     """First line of the innermost statement holding the mutation, mutated (copies only it)."""
+    if isinstance(new, list):  # a statement replaced by statements
+        return "; ".join(ast.unparse(ast.fix_missing_locations(n)) for n in new)
     node, stmt_at = tree, 0
     for depth, (field_name, index) in enumerate(path):
         node = getattr(node, field_name) if index is None else getattr(node, field_name)[index]

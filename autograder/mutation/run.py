@@ -16,23 +16,18 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import tomllib
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder.build.builder import build_bundle
 from autograder.build.markup import AssignmentSpec, parse_solution
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import safe_name
 from autograder.grade.one import grade_submission
+from autograder.grade.pool import GRADER_ERROR, grade_variants
 from autograder.mutation.operators import Mutant, cell_mutants
 from autograder.results import SubmissionResult
-
-GRADER_ERROR = "grading error"
 
 
 class MutantsFileError(ValueError):
@@ -140,31 +135,9 @@ def run_mutants(root: Path, slug: str, candidates: list[Candidate], *, jobs: int
     for n, candidate in enumerate(candidates):
         path = folder / f"{n:04d}-{safe_name(candidate.question)}.ipynb"
         path.write_text(mutant_notebook(spec, candidate), encoding="utf-8")
-        work.append((str(bundle), str(path), candidate.question))
-    results = _grade_all(work, jobs or max(1, os.cpu_count() or 1), progress)
+        work.append((path, {candidate.question}))
+    results = grade_variants(bundle, work, jobs=jobs, first_failure=True, progress=progress)
     return [_outcome(c, r) for c, r in zip(candidates, results, strict=True)]
-
-
-def _grade_all(work: list[tuple[str, str, str]], jobs: int, progress: bool) -> list:
-    columns = [TextColumn("mutants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    results: dict[int, SubmissionResult] = {}
-    with Progress(*columns, disable=not progress, transient=True) as bar, \
-            ProcessPoolExecutor(max_workers=jobs) as pool:
-        task = bar.add_task("mutants", total=len(work))
-        futures = {pool.submit(_grade_mutant, *item): i for i, item in enumerate(work)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            bar.advance(task)
-    return [results[i] for i in range(len(work))]
-
-
-def _grade_mutant(bundle: str, path: str, question: str) -> SubmissionResult:
-    """One mutant, in a pool process (the mutant's code runs in the sandbox)."""
-    try:
-        return grade_submission(Path(bundle), Path(path), questions={question},
-                                first_failure=True)
-    except Exception as err:  # noqa: BLE001 - reported as a grading error, not a kill
-        return SubmissionResult(path, "", [], f"{GRADER_ERROR}: {type(err).__name__}: {err}")
 
 
 def _outcome(candidate: Candidate, result: SubmissionResult) -> Outcome:
