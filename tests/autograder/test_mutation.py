@@ -3,6 +3,8 @@ command until killed or recorded as equivalent."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from autograder.build.markup import parse_solution
@@ -96,7 +98,9 @@ def test_mutate_fails_on_a_survivor_until_it_is_recorded(toy_root, capsys):
                 if c.mutant.operator == "inplace->copy"]
     assert len(survivor) == 1, "self.total += n  ->  self.total = self.total + n"
     assert main(["mutate", "toy", "--question", "q2", "--jobs", "2"]) == 1
-    assert survivor[0] in capsys.readouterr().err.replace("\n", "")
+    report = json.loads((toy_root / "build/toy.mutate/mutants/report.json").read_text())
+    assert [s["id"] for s in report["survivors"]] == survivor
+    assert report["killed"] == report["mutants"] - 1 and report["errors"] == 0
     (toy_root / "solutions/toy/mutants.toml").write_text(
         f'[[equivalent]]\nid = "{survivor[0]}"\nreason = "ints are immutable: += rebinds"\n')
     assert main(["mutate", "toy", "--question", "q2", "--jobs", "2"]) == 0
