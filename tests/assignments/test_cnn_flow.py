@@ -54,8 +54,10 @@ def self_check(nb: nbformat.NotebookNode) -> dict[str, tuple[float, float]]:
     """What `check()` in the notebook reports: public tests run on the notebook's own namespace."""
     namespace: dict = {"__name__": "student_notebook"}
     exec(compile(graded_code(nb).source, "student_notebook", "exec"), namespace)  # noqa: S102 - our own files
+    check = Checker(SLUG, namespace)
     with contextlib.redirect_stdout(io.StringIO()):
-        return Checker(SLUG, namespace)().by_question()
+        check()
+    return check.last.by_question()
 
 
 def test_every_stub_names_its_question_and_has_a_solution():
