@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_relu_forward_backward_known_values(sub):
     relu = sub.new("ReLU")
     x = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
@@ -20,7 +20,7 @@ def test_relu_forward_backward_known_values(sub):
                  name="ReLU.backward (gradient at x == 0 must be 0)")
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_relu_gradcheck_small(sub):
     rng = np.random.default_rng(2)
     x = away_from_zero(rng.standard_normal((3, 4)))

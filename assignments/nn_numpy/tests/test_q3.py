@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q3', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q3', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_sequential_forward_chains_layers(sub):
     rng = np.random.default_rng(3)
     lin1, relu, lin2 = sub.new("Linear", 4, 5, 0), sub.new("ReLU"), sub.new("Linear", 5, 2, 1)
@@ -20,7 +20,7 @@ def test_sequential_forward_chains_layers(sub):
     assert_close(net.call("forward", x), expected, name="Sequential.forward(x)", rtol=1e-5)
 
 
-@pytest.mark.question('q3', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q3', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_sequential_params_in_layer_order(sub):
     lin1, lin2 = sub.new("Linear", 4, 5, 0), sub.new("Linear", 5, 2, 1)
     net = sub.new("Sequential", [lin1, sub.new("ReLU"), lin2])

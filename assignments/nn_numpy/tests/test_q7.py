@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q7', points=2.5, hidden=False, timeout=20.0)
+@pytest.mark.question('q7', points=2.0, hidden=False, timeout=20.0)
 def test_sgd_plain_step(sub):
     W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])
     lin = linear_with(sub, W, b)
