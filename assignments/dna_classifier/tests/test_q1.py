@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q1', points=2.857142857142857, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=2.5, hidden=False, timeout=60.0)
 def test_encode_prepends_cls(sub):
     vocab = sub.get("VOCAB")
     assert set(vocab) == {"[PAD]", "[CLS]", "[UNK]", "A", "C", "G", "T"}, f"VOCAB keys: {sorted(vocab)}"
@@ -20,7 +20,7 @@ def test_encode_prepends_cls(sub):
     assert got == [1, 3, 4, 5, 6], f"encode('ACGT') = {got}, expected [CLS_ID, A, C, G, T] = [1, 3, 4, 5, 6]"
 
 
-@pytest.mark.question('q1', points=2.857142857142857, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=2.5, hidden=False, timeout=60.0)
 def test_encode_batch_shapes_and_dtypes(sub):
     tok = sub.new("DNATokenizer")
     ids, mask = tok.call("encode_batch", ["ACGT", "GA", "T"])

@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q2', points=2.5, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=2.0833333333333335, hidden=False, timeout=60.0)
 def test_output_shapes(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGTAC", "GGA", "T"])
@@ -19,7 +19,7 @@ def test_output_shapes(sub):
     assert tuple(model.call("features", ids, mask).shape) == (3, 7, 16), "features: expected (B, T, d_model) = (3, 7, 16)"
 
 
-@pytest.mark.question('q2', points=2.5, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=2.0833333333333335, hidden=False, timeout=60.0)
 def test_padding_does_not_change_logits(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGTAC", "GGA"])

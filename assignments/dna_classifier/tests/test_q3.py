@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q3', points=2.5, hidden=False, timeout=120.0)
+@pytest.mark.question('q3', points=2.0, hidden=False, timeout=120.0)
 def test_history_format(sub):
     model = small_model(sub, dropout=0.1)
     train, val = toy_task(n=48, anti=False)
@@ -20,7 +20,7 @@ def test_history_format(sub):
     assert h["best_epoch"] == int(np.argmin(h["val_loss"])), "best_epoch is the epoch of the lowest val_loss"
 
 
-@pytest.mark.question('q3', points=2.5, hidden=False, timeout=120.0)
+@pytest.mark.question('q3', points=2.0, hidden=False, timeout=120.0)
 def test_average_loss_small(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGT", "GA", "TTC"])

@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q4', points=4.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q4', points=3.3333333333333335, hidden=False, timeout=60.0)
 def test_macro_f1_small_example(sub):
     y_true = [0, 0, 0, 1, 1, 2]
     y_pred = [0, 0, 1, 1, 2, 2]
@@ -19,7 +19,7 @@ def test_macro_f1_small_example(sub):
     assert abs(got - (0.8 + 0.5 + 2 / 3) / 3) < 1e-9, f"macro_f1 = {got}, expected {(0.8 + 0.5 + 2 / 3) / 3}"
 
 
-@pytest.mark.question('q4', points=4.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q4', points=3.3333333333333335, hidden=False, timeout=60.0)
 def test_confusion_matrix_small_example(sub):
     cm = sub.call("confusion_matrix", [0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], 3)
     want = torch.tensor([[2, 1, 0], [0, 1, 1], [0, 0, 1]])

@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q11', points=1.5, hidden=False, timeout=30.0)
+@pytest.mark.question('q11', points=1.2, hidden=False, timeout=30.0)
 def test_shift_right_example(sub):
     target = torch.tensor([[7, 8, 9, 2], [5, 2, 0, 0]])
     got = sub.call("shift_right", target, 1)

@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q12', points=3.0, hidden=False, timeout=120.0)
+@pytest.mark.question('q12', points=2.0, hidden=False, timeout=120.0)
 def test_overfit_one_batch(sub):
     losses = sub.call("overfit_one_batch", 0, 200)
     assert len(losses) == 200, f"expected 200 losses, got {len(losses)}"

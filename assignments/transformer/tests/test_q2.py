@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=1.1428571428571428, hidden=False, timeout=30.0)
 def test_mha_split_merge_roundtrip(sub):
     mha = sub.new("MultiHeadAttention", 16, 4)
     x = randn(2, 5, 16, seed=31)
@@ -19,7 +19,7 @@ def test_mha_split_merge_roundtrip(sub):
     assert_close(mha.call("merge_heads", heads), x, name="merge_heads(split_heads(x))")
 
 
-@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=1.1428571428571428, hidden=False, timeout=30.0)
 def test_mha_shapes(sub):
     mha = sub.new("MultiHeadAttention", 16, 4)
     names = sorted(mha.state_dict())

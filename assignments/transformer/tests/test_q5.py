@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q5', points=1.5, hidden=False, timeout=30.0)
+@pytest.mark.question('q5', points=0.75, hidden=False, timeout=30.0)
 def test_ffn_shape(sub):
     ff = sub.new("PositionwiseFeedForward", 8, 32)
     out = ff.call("forward", randn(2, 5, 8, seed=61))

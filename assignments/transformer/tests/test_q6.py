@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q6', points=2.0, hidden=False, timeout=30.0)
+@pytest.mark.question('q6', points=1.5, hidden=False, timeout=30.0)
 def test_encoder_layer_is_post_ln(sub):
     layer = sub.new("EncoderLayer", 16, 4, 32, dropout=0.0)
     out = layer.call("forward", 3.0 * randn(2, 5, 16, seed=71) + 2.0)

@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q7', points=2.0, hidden=False, timeout=30.0)
+@pytest.mark.question('q7', points=1.5, hidden=False, timeout=30.0)
 def test_decoder_layer_shape_and_causality(sub):
     layer = sub.new("DecoderLayer", 16, 4, 32, dropout=0.0)
     x, memory = randn(2, 5, 16, seed=81), randn(2, 3, 16, seed=82)
