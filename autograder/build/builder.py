@@ -21,6 +21,7 @@ import nbformat
 from autograder.build.degenerate import RUNTIME as DEGENERATE_RUNTIME
 from autograder.build.degenerate import degenerate_specs
 from autograder.build.markup import AssignmentSpec, parse_solution
+from autograder.build.otter_bundle import add_otter_outputs
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
 from autograder.catalog import load_alternatives, load_catalog, patch_notebook
@@ -56,7 +57,9 @@ class BuildOutput:
     bundle: dict[str, str] = field(default_factory=dict)
 
 
-def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
+def generate(spec: AssignmentSpec, root: Path, *, proofs: bool = True) -> BuildOutput:
+    """Everything the build writes; `proofs=False` leaves out the proof examples (catalog,
+    alternatives, degenerate answers), which `build --check` does not need."""
     slug = spec.config.name
     out = BuildOutput()
     student, reference = render(spec, solutions=False), render(spec, solutions=True)
@@ -66,16 +69,25 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
         out.committed[f"assignments/{slug}/tests/_helpers.py"] = helpers
         out.bundle["tests/_helpers.py"] = helpers
     for q in spec.questions:
-        public = test_file(q, spec.config, bool(helpers), include_hidden=False)
+        public = test_file(q, spec.config, spec.helpers, include_hidden=False)
         if public:
             out.committed[f"assignments/{slug}/tests/test_{safe_name(q.name)}.py"] = public
         out.bundle[f"tests/test_{safe_name(q.name)}.py"] = test_file(
-            q, spec.config, bool(helpers), include_hidden=True)
+            q, spec.config, spec.helpers, include_hidden=True)
     out.bundle["reference.py"] = graded_code(reference).source
     out.bundle["assignment.json"] = json.dumps(_metadata(spec), indent=2)
     out.bundle["examples/reference.ipynb"] = dumps(reference)
     out.bundle["examples/stub.ipynb"] = dumps(student)
-    catalog = root / "solutions" / slug / "catalog.toml"
+    if proofs:
+        _proof_examples(spec, root, reference, out)
+    add_otter_outputs(spec, out)
+    return out
+
+
+def _proof_examples(spec: AssignmentSpec, root: Path, reference: nbformat.NotebookNode,
+                    out: BuildOutput) -> None:
+    """The examples the proofs grade, and `examples/index.json` naming them."""
+    catalog = root / "solutions" / spec.config.name / "catalog.toml"
     index = [{"name": "reference", "kind": "reference", "file": "examples/reference.ipynb"},
              {"name": "stub", "kind": "stub", "file": "examples/stub.ipynb"}]
     for entry in [*load_catalog(catalog), *load_alternatives(catalog)]:
@@ -89,7 +101,6 @@ def generate(spec: AssignmentSpec, root: Path) -> BuildOutput:
         index.append({"name": f"{question}-{kind}", "kind": "degenerate", "file": rel,
                       "question": question})
     out.bundle["examples/index.json"] = json.dumps(index, indent=1)
-    return out
 
 
 def degenerate_notebook(variant: AssignmentSpec, question: str,
@@ -114,7 +125,8 @@ def _metadata(spec: AssignmentSpec) -> dict:
                           "tests": tests})
     digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
     return {"name": cfg.name, "title": cfg.title, "order": cfg.order, "requires": cfg.requires,
-            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb, "questions": questions,
+            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb,
+            "hidden_details": bool(cfg.hidden_details), "questions": questions,
             "solution_sha256": digest}
 
 

@@ -10,7 +10,9 @@ its catalog of wrong answers, and judge each against its rule.
 | `[[bug]]` | see `judge`: loses points on its own question, and nowhere outside it + `affects` |
 
 The build writes every example and `examples/index.json` (name, kind, file, question); the
-proofs grade any subset of them by name, so tests can run one example per test.
+proofs grade any subset of them by name, so tests can run one example per test. Proof examples
+are the kit's own variants of the reference, graded in a process pool (`grade_variants`);
+catalog bugs go through `grade_batch` like students' submissions.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from autograder.build.degenerate import MAX_SHARE
 from autograder.catalog import Bug, load_catalog
 from autograder.grade.batch import grade_batch
+from autograder.grade.pool import grade_variants
 from autograder.grade.one import load_bundle
 from autograder.results import SubmissionResult
 
@@ -44,9 +47,10 @@ def prove_bundle(bundle: Path, *, names: list[str] | None = None, jobs: int | No
     """Problems found grading the reference, the stub, the alternatives and the degenerate
     answers (or only the examples of those kinds / names); empty when the build is sound."""
     chosen = [e for e in examples(bundle, kinds) if names is None or e["name"] in names]
-    only = [{e["question"]} if e["kind"] == "degenerate" else None for e in chosen]
-    results = grade_batch(bundle, [bundle / e["file"] for e in chosen],
-                          bundle / "proof", jobs=jobs, progress=progress, questions=only)
+    variants = [(bundle / e["file"], {e["question"]} if e["kind"] == "degenerate" else None)
+                for e in chosen]
+    results = grade_variants(bundle, variants, jobs=jobs, out_dir=bundle / "proof",
+                             progress=progress)
     top = full_marks(bundle)
     problems = []
     for example, result in zip(chosen, results, strict=True):

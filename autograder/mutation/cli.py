@@ -19,7 +19,7 @@ from autograder.mutation.run import (
     write_report,
 )
 
-console = Console(stderr=True)
+console = Console(stderr=True, emoji=False, highlight=False)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,8 +58,10 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         table.add_row(s["id"], s["line"], s["mutated"])
     if report["survivors"]:
         console.print(table)
+    for e in report["grading_errors"]:
+        console.print(f"[red]grading error on {e['id']}: {e['error']}[/red]")
     console.print(f"{args.assignment}: {report['mutants']} mutants, {report['killed']} killed, "
                   f"{report['equivalent']} equivalent (recorded), {report['survived']} survived"
-                  f" — mutation score {report['score']:.1%} of non-equivalent mutants "
-                  f"(report: {path})")
-    return 1 if report["survivors"] else 0
+                  f", {report['errors']} grading errors — mutation score {report['score']:.1%} "
+                  f"of non-equivalent mutants (report: {path})")
+    return 1 if report["survivors"] or report["errors"] else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograder.build.stub import BEGIN, END, SUFFIX_ANY, enclosing_name
 
@@ -30,13 +30,19 @@ COPY_CALLS = ("copy", "clone", "detach")
 
 @dataclass(frozen=True)
 class Mutant:
-    """One mutation of a cell: where it is, what it does, and the whole mutated cell."""
+    """One mutation of a cell: where it is, what it does; `source()` gives the whole cell."""
 
     function: str  # qualified name of the enclosing def ("" at module level)
     operator: str
     line: str  # the original line, stripped
-    mutated_line: str  # the mutated statement, unparsed
-    source: str  # the whole cell, mutated (markers removed)
+    mutated_line: str  # the mutated statement (its first line), unparsed
+    tree: ast.Module = field(repr=False, compare=False)
+    path: tuple = field(repr=False, compare=False)
+    new: object = field(repr=False, compare=False)
+
+    def source(self) -> str:
+        """The whole cell with this mutation (markers removed)."""
+        return ast.unparse(_replace(self.tree, self.path, self.new))
 
 
 def solution_lines(marked_source: str) -> tuple[str, set[int], dict[int, str]]:
@@ -160,23 +166,22 @@ def cell_mutants(marked_source: str) -> list[Mutant]:
         replacements = (statement_mutations(node) if isinstance(node, ast.stmt)
                         else ((op, new) for op, new in node_mutations(node)))
         for operator, new in replacements:
-            mutated = _replace(tree, path, new)
             statement = ("<removed>" if operator == "remove-statement"
-                         else _statement_at(mutated, first))
+                         else _mutated_statement(tree, path, new))
             out.append(Mutant(owner.get(first, ""), operator, lines[first - 1].strip(),
-                              statement, ast.unparse(mutated)))
+                              statement, tree, path, new))
     return out
 
 
 def _walk(tree: ast.AST, path: tuple = ()) -> Iterator[tuple[tuple, ast.AST]]:
     """(path, node) for every node; a path is a tuple of (field, index-or-None) steps."""
-    for field, value in ast.iter_fields(tree):
+    for name, value in ast.iter_fields(tree):
         items = value if isinstance(value, list) else [value]
         for i, child in enumerate(items):
             if isinstance(child, ast.AST) and not isinstance(child, (ast.expr_context,
                                                                      ast.operator, ast.cmpop,
                                                                      ast.unaryop, ast.boolop)):
-                step = path + ((field, i if isinstance(value, list) else None),)
+                step = path + ((name, i if isinstance(value, list) else None),)
                 if not isinstance(child, (ast.keyword, ast.arguments, ast.arg, ast.alias)):
                     yield step, child
                 yield from _walk(child, step)
@@ -185,23 +190,30 @@ def _walk(tree: ast.AST, path: tuple = ()) -> Iterator[tuple[tuple, ast.AST]]:
 def _replace(tree: ast.Module, path: tuple, new) -> ast.Module:
     mutated = copy.deepcopy(tree)
     parent = mutated
-    for field, index in path[:-1]:
-        parent = getattr(parent, field) if index is None else getattr(parent, field)[index]
-    field, index = path[-1]
+    for name, index in path[:-1]:
+        parent = getattr(parent, name) if index is None else getattr(parent, name)[index]
+    name, index = path[-1]
     if index is None:
-        setattr(parent, field, new)
+        setattr(parent, name, new)
     elif isinstance(new, list):
-        getattr(parent, field)[index:index + 1] = new
+        getattr(parent, name)[index:index + 1] = new
     else:
-        getattr(parent, field)[index] = new
+        getattr(parent, name)[index] = new
     return ast.fix_missing_locations(mutated)
 
 
-def _statement_at(tree: ast.Module, lineno: int) -> str:
-    best = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and getattr(node, "lineno", None) == lineno \
-                and not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            best = node
-            break
-    return ast.unparse(best).splitlines()[0] if best is not None else ""
+def _mutated_statement(tree: ast.Module, path: tuple, new) -> str:
+    """First line of the innermost statement holding the mutation, mutated (copies only it)."""
+    if isinstance(new, list):  # a statement replaced by statements
+        return "; ".join(ast.unparse(ast.fix_missing_locations(n)) for n in new)
+    node, stmt_at = tree, 0
+    for depth, (field_name, index) in enumerate(path):
+        node = getattr(node, field_name) if index is None else getattr(node, field_name)[index]
+        if isinstance(node, ast.stmt) and depth < len(path) - 1:
+            stmt_at = depth + 1
+    holder = tree
+    for field_name, index in path[:stmt_at]:
+        holder = getattr(holder, field_name) if index is None else getattr(holder, field_name)[index]
+    wrapper = ast.Module(body=[holder], type_ignores=[])
+    mutated = _replace(wrapper, (("body", 0), *path[stmt_at:]), new)
+    return ast.unparse(mutated.body[0]).splitlines()[0]

@@ -24,8 +24,10 @@ from autograder.build.builder import build_bundle
 from autograder.build.markup import AssignmentSpec, parse_solution
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import safe_name
-from autograder.grade.batch import grade_batch
+from autograder.grade.one import grade_submission
+from autograder.grade.pool import GRADER_ERROR, grade_variants
 from autograder.mutation.operators import Mutant, cell_mutants
+from autograder.results import SubmissionResult
 
 
 class MutantsFileError(ValueError):
@@ -44,7 +46,8 @@ class Candidate:
 class Outcome:
     candidate: Candidate
     killed: bool
-    detail: str  # the failing test (killed) or "" (survived)
+    detail: str  # the failing test (killed), the grading error, or "" (survived)
+    error: bool = False  # the grader itself failed: neither killed nor survived
 
 
 def mutants_for(spec: AssignmentSpec, questions: set[str] | None = None) -> list[Candidate]:
@@ -71,7 +74,7 @@ def mutant_notebook(spec: AssignmentSpec, candidate: Candidate) -> str:
     items = list(spec.items)
     item = copy.copy(items[candidate.item_index])
     item.cell = copy.deepcopy(item.cell)
-    item.cell.source = candidate.mutant.source
+    item.cell.source = candidate.mutant.source()
     items[candidate.item_index] = item
     variant = copy.copy(spec)
     variant.items = items
@@ -112,40 +115,55 @@ def check_equivalents(root: Path, slug: str) -> list[str]:
 
 def run_mutants(root: Path, slug: str, candidates: list[Candidate], *, jobs: int | None = None,
                 progress: bool = True) -> list[Outcome]:
-    """Grade each mutant on its own question's tests (hidden included), in parallel."""
+    """Grade each mutant on its own question's tests (hidden included), stopping at the first
+    failing test. `jobs` grading processes each take mutants one after another with the
+    grader's own `grade_submission` (every mutant in its own sandboxed worker), so pytest and
+    the kit are imported once per process, not once per mutant. The unmutated reference is
+    graded first on the same questions: if it does not pass, nothing is judged."""
     spec = parse_solution(root / "solutions" / slug / f"{slug}.ipynb")
     bundle = build_bundle(root, slug, bundle=mutation_bundle(root, slug)).bundle
     folder = bundle / "mutants"
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    questions = sorted({c.question for c in candidates})
+    baseline = grade_submission(bundle, bundle / "examples" / "reference.ipynb",
+                                questions=set(questions))
+    failing = [t.name for t in baseline.tests if not t.passed]
+    if baseline.error or failing:
+        raise RuntimeError(f"the unmutated reference does not pass {questions}: "
+                           f"{baseline.error or failing}")
+    work = []
     for n, candidate in enumerate(candidates):
         path = folder / f"{n:04d}-{safe_name(candidate.question)}.ipynb"
         path.write_text(mutant_notebook(spec, candidate), encoding="utf-8")
-        paths.append(path)
-    results = grade_batch(bundle, paths, folder / "graded", jobs=jobs, progress=progress,
-                          questions=[{c.question} for c in candidates], first_failure=True)
-    outcomes = []
-    for candidate, result in zip(candidates, results, strict=True):
-        failing = [t.name for t in result.tests if t.question == candidate.question
-                   and not t.passed]
-        killed = bool(result.error) or bool(failing) or not result.tests
-        outcomes.append(Outcome(candidate, killed,
-                                (result.error or "").splitlines()[0][:80] if result.error
-                                else ", ".join(failing[:3])))
-    return outcomes
+        work.append((path, {candidate.question}))
+    results = grade_variants(bundle, work, jobs=jobs, first_failure=True, progress=progress)
+    return [_outcome(c, r) for c, r in zip(candidates, results, strict=True)]
+
+
+def _outcome(candidate: Candidate, result: SubmissionResult) -> Outcome:
+    if result.error and result.error.startswith(GRADER_ERROR):
+        return Outcome(candidate, False, result.error[:200], error=True)
+    failing = [t.name for t in result.tests if t.question == candidate.question
+               and not t.passed]
+    killed = bool(result.error) or bool(failing) or not result.tests
+    detail = (result.error or "").splitlines()[0][:80] if result.error else ", ".join(failing[:3])
+    return Outcome(candidate, killed, detail)
 
 
 def summarise(outcomes: list[Outcome], equivalents: dict[str, str]) -> dict:
     """Counts, the mutation score over non-equivalent mutants, and unexplained survivors."""
-    survivors = [o for o in outcomes if not o.killed]
+    errors = [o for o in outcomes if o.error]
+    survivors = [o for o in outcomes if not o.killed and not o.error]
     unexplained = [o for o in survivors if o.candidate.id not in equivalents]
     killed = sum(o.killed for o in outcomes)
     equivalent = len(survivors) - len(unexplained)
-    scored = len(outcomes) - equivalent
+    scored = killed + len(unexplained)
     return {"mutants": len(outcomes), "killed": killed, "equivalent": equivalent,
-            "survived": len(unexplained), "score": killed / scored if scored else 1.0,
+            "survived": len(unexplained), "errors": len(errors),
+            "score": killed / scored if scored else 1.0,
             "survivors": [{"id": o.candidate.id, "line": o.candidate.mutant.line,
-                           "mutated": o.candidate.mutant.mutated_line} for o in unexplained]}
+                           "mutated": o.candidate.mutant.mutated_line} for o in unexplained],
+            "grading_errors": [{"id": o.candidate.id, "error": o.detail} for o in errors]}
 
 
 def mutation_bundle(root: Path, slug: str) -> Path:

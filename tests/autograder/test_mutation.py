@@ -70,7 +70,7 @@ def test_operator_families():
 
 def test_every_mutant_compiles_and_differs():
     for m in cell_mutants(CELL):
-        compile(m.source, "<mutant>", "exec")
+        compile(m.source(), "<mutant>", "exec")
         assert m.mutated_line != m.line
 
 
