@@ -7,7 +7,6 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from autograder.build.builder import (
     build_bundle,
@@ -20,9 +19,10 @@ from autograder.build.builder import (
 from autograder.build.markup import parse_solution
 from autograder.build.prove import examples, prove_bundle, verify_catalog
 from autograder.build.stub import MarkupError
-from autograder.grade.batch import expand_submissions, grade_batch
-from autograder.results import SubmissionResult
-from autograder.safetext import clean, markup
+from autograder.grade.batch import expand_submissions, grade_class, grade_shard
+from autograder.grade.shard import ShardError, parse_shard
+from autograder.gradebook import print_gradebook, write_gradebook
+from autograder.safetext import markup
 from autograder.sandbox import WARNING_NO_BWRAP, bwrap_available
 
 console = Console(stderr=True)
@@ -43,6 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("grades"), help="output folder")
     p.add_argument("--jobs", type=int, default=None, help="parallel graders (default: cores)")
     p.add_argument("--public-only", action="store_true")
+    p.add_argument("--shard", metavar="I/N", help="grade only shard I of N (for job arrays; "
+                   "'N' or 'auto' take I from SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX), "
+                   "then `coursekit gradebook merge OUT`")
+    p.add_argument("--bundle", type=Path, help="grade with this built bundle instead of "
+                   "rebuilding (required when shards run at once: they must not rebuild it)")
+    p.add_argument("--force", action="store_true",
+                   help="regrade even submissions whose result is current")
     p.set_defaults(func=cmd_grade)
 
     p = subparsers.add_parser("check", help="run the public tests on a saved notebook")
@@ -108,14 +115,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
-    bundle = ensure_bundle(args.assignment)
+    try:
+        shard = parse_shard(args.shard) if args.shard else None
+    except ShardError as err:
+        console.print(f"[red]{err}[/red]")
+        return 2
+    bundle = args.bundle or ensure_bundle(args.assignment)
     subs = expand_submissions(args.submissions)
     if not subs:
         console.print("[red]no notebooks found in the paths given[/red]")
         return 2
-    results = grade_batch(bundle, subs, args.out, jobs=args.jobs, public_only=args.public_only)
-    print_gradebook(results)
-    console.print(f"results: {args.out}/<submission>/results.json, feedback.txt; "
+    options = {"jobs": args.jobs, "public_only": args.public_only, "force": args.force}
+    if shard:
+        run = grade_shard(bundle, subs, args.out, shard, **options)
+        console.print(f"shard {shard}: {len(run.results)} submissions ({run.graded} graded, "
+                      f"{run.reused} current results reused); then `coursekit gradebook merge "
+                      f"{args.out}`")
+        return 0
+    run = grade_class(bundle, subs, args.out, **options)
+    write_gradebook(run.results, args.out / "gradebook.csv")
+    print_gradebook(run.results)
+    console.print(f"{run.graded} graded, {run.reused} current results reused; results: "
+                  f"{args.out}/<submission>/results.json, feedback.txt; "
                   f"class: {args.out}/gradebook.csv")
     return 0
 
@@ -172,23 +193,6 @@ def _catalog_alternatives(bundle: Path, names: list[str] | None) -> list[str]:
         table.add_row(name, f"[red]{'; '.join(mine)[:300]}" if mine else "[green]100%[/green]")
     Console().print(table)
     return problems
-
-
-def print_gradebook(results: list[SubmissionResult]) -> None:
-    table = Table(title="gradebook")
-    table.add_column("submission")
-    table.add_column("score", justify="right")
-    table.add_column("note")
-    for r in results:
-        pct = 100 * r.score / r.max_score if r.max_score else 0
-        note = (r.error or "").splitlines()[0][:70] if r.error else ""
-        table.add_row(Text(clean(Path(r.submission).name, 200)),
-                      f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)", Text(clean(note)))
-    Console().print(table)
-
-
-def _pts(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

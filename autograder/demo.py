@@ -12,14 +12,13 @@ from autograder.build.builder import build_bundle, list_assignments, repo_root
 from autograder.build.prove import prove_bundle
 from autograder.catalog import load_catalog
 from autograder.grade.batch import grade_batch
+from autograder.gradebook import print_gradebook
 from autograder.sandbox import WARNING_NO_BWRAP, bwrap_available
 
 console = Console()
 
 
 def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
-    from autograder.commands import print_gradebook  # commands imports this module
-
     root, failed = repo_root(), False
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")

@@ -17,7 +17,12 @@ then measures on this machine:
     .venv/bin/python bench/grading_bench.py                       # nn_numpy if present, else toy
     .venv/bin/python bench/grading_bench.py --assignment toy --quick
     .venv/bin/python bench/grading_bench.py --n 100 --jobs 2 --json grading.json
+    .venv/bin/python bench/grading_bench.py --class-run --n 8 --jobs 2   # class scale (below)
     .venv/bin/python bench/grading_bench.py --isolation     # only what the hardening costs
+
+--class-run measures only class-scale grading (see class_scale.py): submissions per minute per
+core for one batch vs two local shards, and the resume cost on an unchanged class; its default
+assignment is the transformer.
 
 --isolation measures the bubblewrap worker with and without each added layer (cgroup for the
 whole sandbox, seccomp filter), the checked decoding of answers, and a grading process on the
@@ -412,12 +417,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--nb-timeout", type=int, default=1800, help="nbclient per-cell timeout (s)")
     p.add_argument("--quick", action="store_true", help="n=20, 2 repeats, 50 calls, 1 nb run")
     p.add_argument("--json", type=Path, help="also write the raw figures here")
+    p.add_argument("--class-run", action="store_true",
+                   help="only the class-scale run: batch vs 2 shards, resume (transformer)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--isolation", action="store_true",
                    help="only measure the sandbox's isolation layers (about a minute)")
     args = p.parse_args(argv)
     if args.quick:
         args.n, args.repeats, args.calls, args.nb_repeats = min(args.n, 30), 2, 50, 1
+    if args.class_run:
+        args.assignment = args.assignment or "transformer"
     args.assignment = args.assignment or default_assignment()
     return args
 
@@ -469,13 +478,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="coursekit-grading-bench-"))
     try:
-        figures = run_isolation(args, tmp) if args.isolation else run(args, tmp)
+        if args.class_run:
+            from class_scale import class_run, report_class  # noqa: PLC0415
+
+            figures = class_run(args.assignment, args.n, args.jobs, tmp)
+        else:
+            figures = run_isolation(args, tmp) if args.isolation else run(args, tmp)
     finally:
         if args.keep:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(isolation_report(figures) if args.isolation else report(figures))
+    if args.class_run:
+        print(report_class(figures))
+    else:
+        print(isolation_report(figures) if args.isolation else report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

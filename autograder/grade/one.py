@@ -1,7 +1,7 @@
 """Grade one submission against an autograder bundle (run as its own process by the batch).
 
     python -P -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only] [--hidden-details]
-        [--question Q]... [--first-failure] [--name NAME]
+        [--question Q]... [--first-failure] [--name NAME] [--sandbox auto|bwrap|rlimit]
 
 The student's graded code runs in a sandboxed worker; this process holds the tests, the
 reference and the expected values, and decides the score. A broken or foreign notebook gets a
@@ -29,6 +29,7 @@ import pytest
 from autograder.adapter import Adapter, InProcessTransport
 from autograder.extract import GradedCode, NotebookError, graded_code, read_notebook
 from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.grade.threads import pin_threads
 from autograder.notebook_mode import notebook_code
 from autograder.results import SubmissionResult, TestResult
 from autograder.safetext import MAX_NOTES, cap_notes, path_text
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--tests-dir", type=Path)
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "rlimit"), default="auto",
+                        help="sandbox backend (default: bwrap when installed)")
     parser.add_argument("--question", action="append", help="grade only this question "
                         "(repeatable; the proofs use it to grade a variant on its own question)")
     parser.add_argument("--first-failure", action="store_true",
@@ -168,13 +171,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="show hidden tests' messages to students (default: only that "
                              "a hidden test failed)")
     args = parser.parse_args(argv)
+    meta = load_bundle(args.bundle)
+    pin_threads(torch="torch" in meta.get("requires", []))
+    policy = SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)), backend=args.sandbox)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
-                              tests_dir=args.tests_dir,
+                              tests_dir=args.tests_dir, policy=policy,
                               questions=set(args.question) if args.question else None,
                               first_failure=args.first_failure)
     if args.name:
         result.submission = path_text(args.name)
-    details = args.hidden_details or bool(load_bundle(args.bundle).get("hidden_details"))
+    details = args.hidden_details or bool(meta.get("hidden_details"))
     result.write(args.out, hidden_details=details)
     return 0
 

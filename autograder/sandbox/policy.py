@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.grade.threads import configured_threads
+
 UID_BASE = 200000  # sandboxed workers run as UID_BASE + (grading process id % UID_SPAN)
 UID_SPAN = 100000
 
@@ -202,8 +204,11 @@ def _parent_dirs(path: str) -> list[str]:
     return out
 
 
-def sandbox_env(preload_threads: int = 1) -> dict[str, str]:
-    """A clean environment for the worker: no secrets, single-threaded BLAS."""
+def sandbox_env(preload_threads: int | None = None) -> dict[str, str]:
+    """A clean environment for the worker: no secrets, BLAS limited to the grading process's
+    share of threads (COURSEKIT_THREADS, set by the batch; one by default)."""
+    if preload_threads is None:
+        preload_threads = configured_threads()
     keep = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

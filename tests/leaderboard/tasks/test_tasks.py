@@ -1,4 +1,4 @@
-"""Tests for leaderboard.tasks (the DNA split) and leaderboard.task_init (task folders)."""
+"""Tests for leaderboard.tasks: the DNA split and the task folders each task builds."""
 
 from __future__ import annotations
 
