@@ -26,12 +26,10 @@ from autograder.mutation.run import check_equivalents
 
 ROOT = repo_root()
 SLUGS = list_assignments(ROOT)
-MIN_BUGS = {"nn_numpy": 12, "cnn": 12, "transformer": 12, "dna_classifier": 8}
+MIN_BUGS = {"nn_numpy": 20, "cnn": 12, "transformer": 20, "dna_classifier": 20}  # issue 10: each catalog >= 20 bugs
 # Degenerate answers that today's tests still reward with more than 25% of their question.
 # Strengthen the question's tests, then delete the entry (strict: a fixed one fails until then).
 WEAK_DEGENERATE: dict[str, set[str]] = {
-    "nn_numpy": {"q2-input", "q4-zeros", "q6-input", "q9-random", "q11-zeros", "q11-random"},
-    "dna_classifier": {"q1-zeros", "q1-ones", "q1-random", "q1-input", "q3-zeros", "q3-input"},
 }
 
 

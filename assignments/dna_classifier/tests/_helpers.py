@@ -13,6 +13,7 @@ from autograder.testing import (Case, Curve, Step, array, assert_close, assert_g
     graded_settings, load_helpers, noncontiguous, numerical_gradient, record_steps, rel_error,
     scripted_curves, sweep, to_numpy, torch_grads)
 
+import math
 import uuid
 
 import numpy as np
@@ -57,6 +58,15 @@ def toy_task(n, anti, seed=0):
     return train, (ids, mask, (labels + 1) % 3 if anti else labels)
 
 
+def noisy_task(n, seed, flip=0.3):
+    """toy_task's training rows, and validation rows whose labels are shifted with probability
+    `flip`: a bumpy validation curve (it falls, rises, falls again, then rises)."""
+    rng = np.random.default_rng(seed)
+    train, (ids, mask, labels) = toy_task(n, anti=False, seed=seed)
+    noisy = torch.tensor(rng.random(len(labels)) < flip)
+    return train, (ids, mask, torch.where(noisy, (labels + 1) % 3, labels))
+
+
 def eval_loss(model, data):
     """Mean cross-entropy of an adapter model on (ids, mask, labels), computed by the test."""
     model.eval()
@@ -76,6 +86,39 @@ def remove_scratch(adapter, path):
         adapter.call("os.remove", path)
     except Exception:  # noqa: BLE001 - the file may not exist when the test failed early
         pass
+
+
+def replay_early_stopping(adapter, model, train, val, *, max_epochs, patience, lr, seed, batch_size,
+                          weight_decay):
+    """train_with_early_stopping's recipe, step by step, on a dropout-free model of the adapter
+    (the cross-entropy gradient is computed here). Returns the history it must produce."""
+    ids, mask, labels = train
+    adapter.seed(seed)  # torch.manual_seed(seed)
+    opt = adapter.new("torch.optim.AdamW", model.call("parameters"), lr=lr, weight_decay=weight_decay)
+    history, best, best_state, bad = {"train_loss": [], "val_loss": [], "best_epoch": -1}, math.inf, None, 0
+    for epoch in range(max_epochs):
+        model.train()
+        order = adapter.call("torch.randperm", len(labels))
+        total = 0.0
+        for start in range(0, len(labels), batch_size):
+            b = order[start:start + batch_size]
+            logits = model.call("forward", ids[b], mask[b])
+            total += F.cross_entropy(logits, labels[b]).item() * len(b)
+            dlogits = (logits.softmax(-1) - F.one_hot(labels[b], logits.shape[-1]).float()) / len(b)
+            model.backward("forward", ids[b], mask[b], grad_output=dlogits)
+            opt.call("step")
+        val_loss = adapter.call("average_loss", model, val)
+        history["train_loss"].append(total / len(labels))
+        history["val_loss"].append(val_loss)
+        if val_loss < best:
+            best, best_state, bad, history["best_epoch"] = val_loss, model.state_dict(), 0, epoch
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    return history
 
 
 def want_confusion(y_true, y_pred, n):

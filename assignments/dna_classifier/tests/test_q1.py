@@ -13,6 +13,7 @@ from autograder.testing import (Case, Curve, Step, array, assert_close, assert_g
     graded_settings, load_helpers, noncontiguous, numerical_gradient, record_steps, rel_error,
     scripted_curves, sweep, to_numpy, torch_grads)
 _helpers = load_helpers(__file__)  # the assignment's _helpers.py (TEST HELPERS)
+math = _helpers.math
 uuid = _helpers.uuid
 np = _helpers.np
 torch = _helpers.torch
@@ -23,13 +24,15 @@ LETTER_IDS = _helpers.LETTER_IDS
 encode_rows = _helpers.encode_rows
 small_model = _helpers.small_model
 toy_task = _helpers.toy_task
+noisy_task = _helpers.noisy_task
 eval_loss = _helpers.eval_loss
 scratch_name = _helpers.scratch_name
 remove_scratch = _helpers.remove_scratch
+replay_early_stopping = _helpers.replay_early_stopping
 want_confusion = _helpers.want_confusion
 
 
-@pytest.mark.question('q1', points=2.857142857142857, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=2.5, hidden=False, timeout=60.0)
 def test_encode_prepends_cls(sub):
     vocab = sub.get("VOCAB")
     assert set(vocab) == {"[PAD]", "[CLS]", "[UNK]", "A", "C", "G", "T"}, f"VOCAB keys: {sorted(vocab)}"
@@ -39,7 +42,7 @@ def test_encode_prepends_cls(sub):
     assert got == [1, 3, 4, 5, 6], f"encode('ACGT') = {got}, expected [CLS_ID, A, C, G, T] = [1, 3, 4, 5, 6]"
 
 
-@pytest.mark.question('q1', points=2.857142857142857, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=2.5, hidden=False, timeout=60.0)
 def test_encode_batch_shapes_and_dtypes(sub):
     tok = sub.new("DNATokenizer")
     ids, mask = tok.call("encode_batch", ["ACGT", "GA", "T"])

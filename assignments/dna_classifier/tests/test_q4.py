@@ -13,6 +13,7 @@ from autograder.testing import (Case, Curve, Step, array, assert_close, assert_g
     graded_settings, load_helpers, noncontiguous, numerical_gradient, record_steps, rel_error,
     scripted_curves, sweep, to_numpy, torch_grads)
 _helpers = load_helpers(__file__)  # the assignment's _helpers.py (TEST HELPERS)
+math = _helpers.math
 uuid = _helpers.uuid
 np = _helpers.np
 torch = _helpers.torch
@@ -23,13 +24,15 @@ LETTER_IDS = _helpers.LETTER_IDS
 encode_rows = _helpers.encode_rows
 small_model = _helpers.small_model
 toy_task = _helpers.toy_task
+noisy_task = _helpers.noisy_task
 eval_loss = _helpers.eval_loss
 scratch_name = _helpers.scratch_name
 remove_scratch = _helpers.remove_scratch
+replay_early_stopping = _helpers.replay_early_stopping
 want_confusion = _helpers.want_confusion
 
 
-@pytest.mark.question('q4', points=4.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q4', points=3.3333333333333335, hidden=False, timeout=60.0)
 def test_macro_f1_small_example(sub):
     y_true = [0, 0, 0, 1, 1, 2]
     y_pred = [0, 0, 1, 1, 2, 2]
@@ -38,7 +41,7 @@ def test_macro_f1_small_example(sub):
     assert abs(got - (0.8 + 0.5 + 2 / 3) / 3) < 1e-9, f"macro_f1 = {got}, expected {(0.8 + 0.5 + 2 / 3) / 3}"
 
 
-@pytest.mark.question('q4', points=4.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q4', points=3.3333333333333335, hidden=False, timeout=60.0)
 def test_confusion_matrix_small_example(sub):
     cm = sub.call("confusion_matrix", [0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], 3)
     want = torch.tensor([[2, 1, 0], [0, 1, 1], [0, 0, 1]])

@@ -43,6 +43,8 @@ def check_module_grads(adapter, module, x, grad_out, params=(), threshold=1e-6):
         return float(np.sum(module.call("forward", x_) * grad_out))
 
     numeric = {"x": numerical_gradient(loss_of_x, x.copy())}
+    assert np.abs(numeric["x"]).max() > 1e-6, \
+        "forward's output does not depend on its input x (the gradient check would prove nothing)"
     for name in params:
         value = module.get(name)
 
@@ -62,6 +64,7 @@ def check_loss_grad(adapter, logits, y, threshold=1e-6):
     logits = np.asarray(logits, np.float64)
     _, analytic = adapter.call("softmax_cross_entropy", logits, y)
     numeric = numerical_gradient(lambda z: adapter.call("softmax_cross_entropy", z, y)[0], logits.copy())
+    assert np.abs(numeric).max() > 1e-6, "the loss does not depend on the logits (the gradient check would prove nothing)"
     assert_grad_close(analytic, numeric, name="dlogits", threshold=threshold)
 
 

@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q11', points=1.6666666666666667, hidden=False, timeout=60.0)
+@pytest.mark.question('q11', points=1.25, hidden=False, timeout=60.0)
 def test_cross_validate_result_format(sub):
     X, y = blobs(60, 4, 3, seed=7)
     configs = [{"lr": 0.05, "batch_size": 10, "dropout": 0.0}, {"lr": 0.0, "batch_size": 20, "dropout": 0.5}]

@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_relu_forward_backward_known_values(sub):
     relu = sub.new("ReLU")
     x = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
@@ -35,7 +35,7 @@ def test_relu_forward_backward_known_values(sub):
                  name="ReLU.backward (gradient at x == 0 must be 0)")
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q2', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_relu_gradcheck_small(sub):
     rng = np.random.default_rng(2)
     x = away_from_zero(rng.standard_normal((3, 4)))

@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q3', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q3', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_sequential_forward_chains_layers(sub):
     rng = np.random.default_rng(3)
     lin1, relu, lin2 = sub.new("Linear", 4, 5, 0), sub.new("ReLU"), sub.new("Linear", 5, 2, 1)
@@ -35,7 +35,7 @@ def test_sequential_forward_chains_layers(sub):
     assert_close(net.call("forward", x), expected, name="Sequential.forward(x)", rtol=1e-5)
 
 
-@pytest.mark.question('q3', points=1.6, hidden=False, timeout=20.0)
+@pytest.mark.question('q3', points=1.3333333333333333, hidden=False, timeout=20.0)
 def test_sequential_params_in_layer_order(sub):
     lin1, lin2 = sub.new("Linear", 4, 5, 0), sub.new("Linear", 5, 2, 1)
     net = sub.new("Sequential", [lin1, sub.new("ReLU"), lin2])

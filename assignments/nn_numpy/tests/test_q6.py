@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q6', points=1.25, hidden=False, timeout=20.0)
+@pytest.mark.question('q6', points=0.9090909090909091, hidden=False, timeout=20.0)
 def test_dropout_eval_is_identity(sub):
     drop = sub.new("Dropout", 0.5, 0)
     drop.call("eval")
@@ -34,7 +34,7 @@ def test_dropout_eval_is_identity(sub):
     assert_close(drop.call("backward", x), x, name="Dropout.backward in eval mode")
 
 
-@pytest.mark.question('q6', points=1.25, hidden=False, timeout=20.0)
+@pytest.mark.question('q6', points=0.9090909090909091, hidden=False, timeout=20.0)
 def test_dropout_train_zeroes_or_rescales(sub):
     drop = sub.new("Dropout", 0.25, 0)
     x = np.ones((200, 50))

@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q7', points=2.5, hidden=False, timeout=20.0)
+@pytest.mark.question('q7', points=2.0, hidden=False, timeout=20.0)
 def test_sgd_plain_step(sub):
     W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])
     lin = linear_with(sub, W, b)

@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q8', points=1.5, hidden=False, timeout=20.0)
+@pytest.mark.question('q8', points=1.2, hidden=False, timeout=20.0)
 def test_minibatches_cover_every_row_once(sub):
     batches = sub.call("minibatch_indices", 10, 4, 0)
     sizes = [len(b) for b in batches]
@@ -33,7 +33,7 @@ def test_minibatches_cover_every_row_once(sub):
     assert sorted(np.concatenate(batches).tolist()) == list(range(10)), "every index must appear exactly once"
 
 
-@pytest.mark.question('q8', points=1.5, hidden=False, timeout=20.0)
+@pytest.mark.question('q8', points=1.2, hidden=False, timeout=20.0)
 def test_minibatches_without_shuffle_are_in_order(sub):
     batches = sub.call("minibatch_indices", 7, 3, 0, False)
     assert [b.tolist() for b in batches] == [[0, 1, 2], [3, 4, 5], [6]], f"got {[b.tolist() for b in batches]}"

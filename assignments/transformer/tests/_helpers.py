@@ -118,6 +118,24 @@ def as_scalar(x):
     return x.reshape(())
 
 
+def same_weights(adapter, ref, name, *args, seed, **kwargs):
+    """(student module, reference module) built with the same arguments, holding the reference's
+    weights (drawn under `seed`)."""
+    ref.seed(seed)
+    theirs = ref.new(name, *args, **kwargs)
+    mine = adapter.new(name, *args, **kwargs)
+    load_into(mine, theirs.state_dict(), name)
+    return mine, theirs
+
+
+def seeded_pair(sub, ref, seed, call_mine, call_theirs):
+    """Both results after seeding torch identically on each side (same dropout masks)."""
+    sub.seed(seed)
+    got = call_mine()
+    ref.seed(seed)
+    return got, call_theirs()
+
+
 def up_to_eos(row):
     """A token list cut after its first EOS (the whole list if there is none)."""
     row = list(row)

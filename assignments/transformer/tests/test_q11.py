@@ -40,10 +40,12 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q11', points=1.5, hidden=False, timeout=30.0)
+@pytest.mark.question('q11', points=1.2, hidden=False, timeout=30.0)
 def test_shift_right_example(sub):
     target = torch.tensor([[7, 8, 9, 2], [5, 2, 0, 0]])
     got = sub.call("shift_right", target, 1)

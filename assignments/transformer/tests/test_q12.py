@@ -40,10 +40,12 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q12', points=3.0, hidden=False, timeout=120.0)
+@pytest.mark.question('q12', points=2.0, hidden=False, timeout=120.0)
 def test_overfit_one_batch(sub):
     losses = sub.call("overfit_one_batch", 0, 200)
     assert len(losses) == 200, f"expected 200 losses, got {len(losses)}"

@@ -40,6 +40,8 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 

@@ -40,10 +40,12 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q5', points=1.5, hidden=False, timeout=30.0)
+@pytest.mark.question('q5', points=0.75, hidden=False, timeout=30.0)
 def test_ffn_shape(sub):
     ff = sub.new("PositionwiseFeedForward", 8, 32)
     out = ff.call("forward", randn(2, 5, 8, seed=61))

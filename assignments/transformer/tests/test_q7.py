@@ -40,10 +40,12 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q7', points=2.0, hidden=False, timeout=30.0)
+@pytest.mark.question('q7', points=1.5, hidden=False, timeout=30.0)
 def test_decoder_layer_shape_and_causality(sub):
     layer = sub.new("DecoderLayer", 16, 4, 32, dropout=0.0)
     x, memory = randn(2, 5, 16, seed=81), randn(2, 3, 16, seed=82)

@@ -40,10 +40,12 @@ torch_mask = _helpers.torch_mask
 load_into = _helpers.load_into
 reverse_examples = _helpers.reverse_examples
 as_scalar = _helpers.as_scalar
+same_weights = _helpers.same_weights
+seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q8', points=1.3333333333333333, hidden=False, timeout=30.0)
+@pytest.mark.question('q8', points=1.1428571428571428, hidden=False, timeout=30.0)
 def test_model_logits_shape(sub):
     model = sub.new("Transformer", 11, 13, **MODEL_ARGS)
     src, tgt_in = padded_tokens([6, 4], 6, vocab=11), padded_tokens([5, 5], 5)
@@ -52,7 +54,7 @@ def test_model_logits_shape(sub):
     assert "encoder.pe" not in model.state_dict(), "register pe with persistent=False: it is not learned"
 
 
-@pytest.mark.question('q8', points=1.3333333333333333, hidden=False, timeout=30.0)
+@pytest.mark.question('q8', points=1.1428571428571428, hidden=False, timeout=30.0)
 def test_model_is_causal(sub):
     sub.seed(0)
     model = sub.new("Transformer", 13, 13, **MODEL_ARGS)
@@ -63,13 +65,20 @@ def test_model_is_causal(sub):
     again = model.call("forward", src, changed)
     assert_close(again[:, :4], logits[:, :4], name="logits 0..3 after changing decoder inputs 4..6",
                  rtol=1e-5, atol=1e-5)
+    assert (again[:, 4:] - logits[:, 4:]).abs().max() > 1e-4, \
+        "logits 4..6 did not change when decoder inputs 4..6 did: does the decoder read tgt_in?"
 
 
-@pytest.mark.question('q8', points=1.3333333333333333, hidden=False, timeout=30.0)
+@pytest.mark.question('q8', points=1.1428571428571428, hidden=False, timeout=30.0)
 def test_model_ignores_source_padding(sub):
     sub.seed(0)
     model = sub.new("Transformer", 13, 13, **MODEL_ARGS)
     src, tgt_in = padded_tokens([6, 3], 6, seed=93), padded_tokens([4, 4], 4, seed=94)
     more_padding = torch.cat([src, torch.full((2, 3), PAD)], dim=1)
-    assert_close(model.call("forward", more_padding, tgt_in), model.call("forward", src, tgt_in),
+    logits = model.call("forward", src, tgt_in)
+    assert_close(model.call("forward", more_padding, tgt_in), logits,
                  name="logits after appending 3 PAD tokens to the source", rtol=1e-4, atol=1e-5)
+    other = src.clone()
+    other[:, 0] = torch.where(src[:, 0] == 5, 6, 5)  # change a real source token
+    assert (model.call("forward", other, tgt_in) - logits).abs().max() > 1e-4, \
+        "the logits did not change when a real source token did: does the decoder attend to the encoder?"
