@@ -88,5 +88,6 @@ def test_grade_saved_notebooks(tmp_path, monkeypatch):
     with open(tmp_path / "grades" / "gradebook.csv", newline="") as fh:
         rows = {os.path.basename(row["submission"]): row for row in csv.DictReader(fh)}
     assert float(rows["ada.ipynb"]["score"]) == float(rows["ada.ipynb"]["max_score"]) == 56, rows
-    # forgetting the clip breaks q3's public range test and the hidden exact test: 2 of its 4 tests, 1.5 points each
-    assert float(rows["bob.ipynb"]["score"]) == 53, rows["bob.ipynb"]
+    # forgetting the clip breaks 3 of q3's 4 tests (1.5 points each): the public range test, the
+    # hidden exact-noise test and the denoising-loss test (its expected input is clipped)
+    assert float(rows["bob.ipynb"]["score"]) == 51.5, rows["bob.ipynb"]

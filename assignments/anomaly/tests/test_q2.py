@@ -10,7 +10,7 @@ from autograder.testing import *
 globals().update(load_helpers(__file__))  # the assignment's _helpers.py
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=2.0, hidden=False, timeout=30.0)
 def test_dense_shapes(sub):
     model = sub.new("DenseAE", 8, 64)
     assert parameter_shapes(model) == [(64, 784), (64,), (8, 64), (8,), (64, 8), (64,), (784, 64), (784,)], (
@@ -22,7 +22,7 @@ def test_dense_shapes(sub):
     assert bool(((out > 0) & (out < 1)).all()), "the reconstruction must lie in (0, 1): end with a Sigmoid"
 
 
-@pytest.mark.question('q2', points=1.6, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=2.0, hidden=False, timeout=30.0)
 def test_conv_shapes(sub):
     model = sub.new("ConvAE", 8, (4, 6))
     want = [(4, 1, 3, 3), (4,), (6, 4, 3, 3), (6,), (8, 294), (8,), (294, 8), (294,), (6, 4, 3, 3), (4,),

@@ -19,3 +19,7 @@ def test_corrupt_shape_range(sub):
             f"corrupt(kind={kind!r}) gave {out.dtype} {tuple(out.shape)}, expected float32 (2, 1, 28, 28)")
         assert float(out.min()) >= 0 and float(out.max()) <= 1, f"corrupt(kind={kind!r}) must stay in [0, 1]"
         assert not torch.equal(out, x), f"corrupt(kind={kind!r}, amount=0.5) returned the input unchanged"
+    kept = float((sub.call("corrupt", x, "mask", 0.5, 1) == x).double().mean())
+    assert 0.4 < kept < 0.6, f"masking with amount=0.5 kept {kept:.0%} of the pixels, expected about half"
+    change = float((sub.call("corrupt", x, "gaussian", 0.1, 2) - x).abs().mean())
+    assert 0.03 < change < 0.1, f"gaussian noise of std 0.1 changed pixels by {change:.3f} on average, expected about 0.08"
