@@ -1,7 +1,8 @@
 """The `coursekit` console command: a thin argparse front over each role's subcommands.
 
 Each area registers its own subcommands through a `register(subparsers)` function:
-`autograder.commands` (build, grade, check, demo), `datasets_manifest.cli` (data) and
+`autograder.commands` (build, grade, check, catalog, demo), `autograder.mutation.cli` (mutate),
+`datasets_manifest.cli` (data) and
 `leaderboard.cli` (leaderboard). A handler returns an exit code (0 on success).
 """
 
@@ -11,7 +12,8 @@ import argparse
 import importlib
 import sys
 
-REGISTRARS = ("autograder.commands", "datasets_manifest.cli", "leaderboard.cli")
+REGISTRARS = ("autograder.commands", "autograder.mutation.cli", "datasets_manifest.cli",
+              "leaderboard.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,15 +9,15 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.build.builder import (
+    build_bundle,
     generate,
     list_assignments,
     repo_root,
     solution_path,
     stale_files,
-    write_build,
 )
 from autograder.build.markup import parse_solution
-from autograder.build.prove import prove_bundle, verify_catalog
+from autograder.build.prove import examples, prove_bundle, verify_catalog
 from autograder.build.stub import MarkupError
 from autograder.grade.batch import expand_submissions, grade_batch
 from autograder.results import SubmissionResult
@@ -30,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("build", help="build student notebooks, public tests and bundles")
     p.add_argument("assignments", nargs="*", help="slugs (default: all)")
     p.add_argument("--check", action="store_true", help="fail if committed files are stale")
-    p.add_argument("--no-prove", action="store_true", help="skip grading reference and stub")
+    p.add_argument("--no-prove", action="store_true",
+                   help="skip the proof (reference, stub, alternatives, degenerate answers)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel graders for the proof")
     p.set_defaults(func=cmd_build)
 
     p = subparsers.add_parser("grade", help="grade submissions in a sandbox")
@@ -48,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("catalog", help="grade the wrong-answer catalog of an assignment")
     p.add_argument("assignment")
-    p.add_argument("--bug", action="append", help="only this bug (repeatable)")
+    p.add_argument("--bug", action="append",
+                   help="only this bug or alternative (repeatable)")
     p.set_defaults(func=cmd_catalog)
 
     p = subparsers.add_parser("demo", help="build everything, grade the bundled examples")
@@ -63,35 +66,36 @@ def _slugs(args_list: list[str]) -> list[str]:
 
 def ensure_bundle(slug: str) -> Path:
     """Rebuild the assignment's bundle (not the committed student files; no proof)."""
-    root = repo_root()
-    spec = parse_solution(solution_path(root, slug))
-    return write_build(generate(spec, root), root, slug, committed=False)
+    return build_bundle(repo_root(), slug).bundle
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     root, failed = repo_root(), False
     for slug in _slugs(args.assignments):
         try:
-            spec = parse_solution(solution_path(root, slug))
-            output = generate(spec, root)
+            if args.check:
+                stale = stale_files(generate(parse_solution(solution_path(root, slug)), root,
+                                             proofs=False),
+                                    root, slug)
+            else:
+                built = build_bundle(root, slug, committed=True)
         except (MarkupError, FileNotFoundError, ValueError) as err:
             console.print(f"[red]✗ {slug}: {err}[/red]")
             failed = True
             continue
         if args.check:
-            stale = stale_files(output, root, slug)
             for rel in stale:
                 console.print(f"[red]✗ stale: {rel}[/red] — run `coursekit build {slug}` and commit")
             failed |= bool(stale)
             continue
-        bundle = write_build(output, root, slug)
-        problems = [] if args.no_prove else prove_bundle(bundle)
+        problems = [] if args.no_prove else prove_bundle(built.bundle, jobs=args.jobs)
         for problem in problems:
             console.print(f"[red]✗ {slug}: {problem}[/red]")
         failed |= bool(problems)
-        proof = "" if args.no_prove else " — reference 100%, stub 0% on every question"
+        proof = "" if args.no_prove else (" — reference and alternatives 100%, stub 0%, "
+                                          "degenerate answers ≤ 25% on every question")
         if not problems:
-            console.print(f"[green]✓ {slug}[/green]: {len(spec.questions)} questions{proof}")
+            console.print(f"[green]✓ {slug}[/green]: {len(built.spec.questions)} questions{proof}")
     if args.check and not failed:
         console.print("[green]✓ committed student notebooks and public tests are up to date[/green]")
     return 1 if failed else 0
@@ -146,7 +150,24 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         lost = ", ".join(f"{q}: -{v:g}" for q, v in o.lost.items()) or "none"
         table.add_row(o.bug, o.question, lost, "[green]ok[/green]" if o.ok else f"[red]{o.reason}")
     Console().print(table)
-    return 0 if all(o.ok for o in outcomes) else 1
+    alt_problems = _catalog_alternatives(bundle, args.bug)
+    return 0 if all(o.ok for o in outcomes) and not alt_problems else 1
+
+
+def _catalog_alternatives(bundle: Path, names: list[str] | None) -> list[str]:
+    """Grade the catalog's correct alternatives (each must score 100%) and print a table."""
+    alts = [e["name"] for e in examples(bundle, ("alt",)) if not names or e["name"] in names]
+    if not alts:
+        return []
+    problems = prove_bundle(bundle, names=alts, progress=True)
+    table = Table(title="correct alternatives (must score 100%)")
+    table.add_column("alternative")
+    table.add_column("verdict")
+    for name in alts:
+        mine = [p for p in problems if p.startswith(f"alternative {name} ")]
+        table.add_row(name, f"[red]{'; '.join(mine)[:300]}" if mine else "[green]100%[/green]")
+    Console().print(table)
+    return problems
 
 
 def print_gradebook(results: list[SubmissionResult]) -> None:

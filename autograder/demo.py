@@ -1,4 +1,5 @@
-"""The kit's main job on bundled material: build every assignment (proving each one), then
+"""The kit's main job on bundled material: build every assignment (proving each one: reference
+and alternatives 100%, stub 0%; `coursekit build` also proves the degenerate answers), then
 grade its bundled example submissions (reference, untouched stub, a few wrong answers)."""
 
 from __future__ import annotations
@@ -7,14 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.build.builder import (
-    generate,
-    list_assignments,
-    repo_root,
-    solution_path,
-    write_build,
-)
-from autograder.build.markup import parse_solution
+from autograder.build.builder import build_bundle, list_assignments, repo_root
 from autograder.build.prove import prove_bundle
 from autograder.catalog import load_catalog
 from autograder.grade.batch import grade_batch
@@ -30,9 +24,8 @@ def run_demo(out: Path, bugs_per_assignment: int = 3) -> int:
     if not bwrap_available():
         console.print(f"[bold red]{WARNING_NO_BWRAP}[/bold red]")
     for slug in list_assignments(root):
-        spec = parse_solution(solution_path(root, slug))
-        bundle = write_build(generate(spec, root), root, slug, committed=False)
-        problems = prove_bundle(bundle)
+        bundle = build_bundle(root, slug).bundle
+        problems = prove_bundle(bundle, kinds=("reference", "stub", "alt"))
         for problem in problems:
             console.print(f"[red]✗ {slug}: {problem}[/red]")
         failed |= bool(problems)

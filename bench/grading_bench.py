@@ -40,8 +40,7 @@ import numpy as np
 from nbformat import v4
 
 from autograder.adapter import Adapter, InProcessTransport
-from autograder.build.builder import generate, solution_path, write_build
-from autograder.build.markup import parse_solution
+from autograder.build.builder import build_bundle
 from autograder.extract import graded_code
 from autograder.grade.batch import grade_batch
 from autograder.grade.one import grade_submission, load_bundle
@@ -73,10 +72,6 @@ def prepare_root(slug: str, tmp: Path) -> Path:
         raise SystemExit(f"no solution notebook solutions/{slug}/{slug}.ipynb; "
                          f"pass --assignment with one of: {', '.join(known + ['toy'])}")
     return root
-
-
-def build_bundle(root: Path, slug: str) -> Path:
-    return write_build(generate(parse_solution(solution_path(root, slug)), root), root, slug)
 
 
 def write_mixed(examples: Path, dest: Path) -> Path:
@@ -340,7 +335,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
     mirror = REPO.parent / "shared" / "datasets"
     if "COURSEKIT_MIRROR" not in os.environ and mirror.is_dir():
         os.environ["COURSEKIT_MIRROR"] = str(mirror)  # for notebooks run from the temp copy
-    bundle = build_bundle(root, args.assignment)
+    bundle = build_bundle(root, args.assignment).bundle
     meta = load_bundle(bundle)
     reference = bundle / "examples" / "reference.ipynb"
     log(f"bundle built at {bundle}; grading the reference {args.repeats}x")

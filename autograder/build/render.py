@@ -1,8 +1,10 @@
 """Render the student notebook (stubs) and the reference notebook (solutions) from a spec.
 
 Both keep the author's prompts and experiments, drop all markup, tests and outputs, and carry
-clean metadata. The student notebook gets a self-check setup cell and a `check("q")` cell after
-each question that has public tests.
+clean metadata. The student notebook starts with the author's title, then a self-check setup cell,
+and gets a `check("q")` cell after each question that has public tests. Each question's name and
+points go under the author's own heading (the question's first cell, or the heading just before
+it); only a question without one gets a generated `### Question` heading.
 """
 
 from __future__ import annotations
@@ -24,10 +26,22 @@ def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     """The student notebook (solutions=False) or the reference notebook (solutions=True)."""
     name = spec.config.name
     first = spec.questions[0].name if spec.questions else "q1"
-    cells = [] if solutions else [v4.new_code_cell(SETUP.format(name=name, first=first))]
+    cells: list = []
     has_public = {q.name: any(not t.hidden for t in q.tests) for q in spec.questions}
+    pending = None  # a question whose points go under the heading of the next markdown cell
     for index, item in enumerate(spec.items):
-        cells.extend(_render_item(item, index, spec, solutions, has_public))
+        if item.kind == "question-start":
+            pending = _points_under_heading(item.question, cells, spec.items[index + 1:])
+            if pending is None:
+                continue
+        rendered = _render_item(item, index, spec, solutions, has_public)
+        if pending is not None and item.kind == "cell" and rendered:
+            rendered[0].source = _with_points(rendered[0].source, pending)
+            pending = None
+        cells.extend(rendered)
+    if not solutions:
+        title = 1 if cells and cells[0].cell_type == "markdown" else 0
+        cells.insert(title, v4.new_code_cell(SETUP.format(name=name, first=first)))
     nb = v4.new_notebook(cells=cells)
     meta = spec.notebook.get("metadata", {})
     nb.metadata = {
@@ -41,12 +55,42 @@ def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     return nb
 
 
+def _is_heading(cell) -> bool:
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
+
+
+def _points_line(question) -> str:
+    pts = f" · {_fmt(question.points)} points" if question.points is not None else ""
+    return f"**Question `{question.name}`**{pts}"
+
+
+def _with_points(source: str, question) -> str:
+    """The author's heading, then the question's name and points, then the rest."""
+    head, _, rest = source.lstrip().partition("\n")
+    return f"{head}\n\n{_points_line(question)}\n" + (f"\n{rest.lstrip(chr(10))}" if rest else "")
+
+
+def _points_under_heading(question, cells: list, following: list[Item]):
+    """Put the question's name and points under the author's own heading: the question's
+    first cell when it is a markdown heading (returns the question, to mark that cell), else
+    the heading cell just before the question (changed here; returns None). Without an author
+    heading, returns the question to get the generated heading cell."""
+    nxt = following[0] if following else None
+    if nxt is not None and nxt.kind == "cell" and not nxt.solution_only and _is_heading(nxt.cell):
+        return question
+    if len(cells) > 1 and _is_heading(cells[-1]):
+        cells[-1].source = _with_points(cells[-1].source, question)
+        return None
+    cells.append(v4.new_markdown_cell(f"### Question `{question.name}`"
+                                      + (f" ({_fmt(question.points)} points)"
+                                         if question.points is not None else "")))
+    return None
+
+
 def _render_item(item: Item, index: int, spec: AssignmentSpec, solutions: bool,
                  has_public: dict[str, bool]) -> list:
     if item.kind == "question-start":
-        q = item.question
-        pts = f" ({_fmt(q.points)} points)" if q.points is not None else ""
-        return [v4.new_markdown_cell(f"### Question `{q.name}`{pts}")]
+        return []
     if item.kind == "question-end":
         if solutions or not has_public[item.question.name]:
             return []

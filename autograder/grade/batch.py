@@ -50,10 +50,13 @@ def overall_limit(meta: dict) -> float:
 
 
 def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
-                      public_only: bool = False) -> SubmissionResult:
+                      public_only: bool = False,
+                      questions: set[str] | None = None) -> SubmissionResult:
     cmd = [sys.executable, "-m", "autograder.grade.one", str(bundle), str(submission), str(out)]
     if public_only:
         cmd.append("--public-only")
+    for question in sorted(questions or ()):
+        cmd += ["--question", question]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=overall_limit(meta),
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -73,8 +76,10 @@ def grade_one_process(bundle: Path, submission: Path, out: Path, meta: dict,
 
 
 def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: int | None = None,
-                public_only: bool = False, progress: bool = True) -> list[SubmissionResult]:
-    """Grade every submission; returns results in the order given."""
+                public_only: bool = False, progress: bool = True,
+                questions: list[set[str] | None] | None = None) -> list[SubmissionResult]:
+    """Grade every submission; returns results in the order given. `questions[i]`, when
+    given, limits submission i to those questions (the proofs grade variants that way)."""
     meta = load_bundle(bundle)
     jobs = jobs or max(1, os.cpu_count() or 1)
     names = out_names(submissions)
@@ -84,8 +89,9 @@ def grade_batch(bundle: Path, submissions: list[Path], out_dir: Path, *, jobs: i
     with Progress(*columns, disable=not progress, transient=True) as bar, \
             ThreadPoolExecutor(max_workers=jobs) as pool:
         task = bar.add_task(meta["name"], total=len(submissions))
+        only = questions or [None] * len(submissions)
         futures = {pool.submit(grade_one_process, bundle, sub, out_dir / name, meta,
-                               public_only): i
+                               public_only, only[i]): i
                    for i, (sub, name) in enumerate(zip(submissions, names, strict=True))}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

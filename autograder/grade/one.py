@@ -1,6 +1,6 @@
 """Grade one submission against an autograder bundle (run as its own process by the batch).
 
-    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only]
+    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only] [--question Q]...
 
 The student's graded code runs in a sandboxed worker; this process holds the tests, the
 reference and the expected values, and decides the score. A broken or foreign notebook gets a
@@ -52,9 +52,12 @@ def reference_adapter(bundle: Path) -> Adapter:
 
 
 def grade_submission(bundle: Path, submission: Path, *, public_only: bool = False,
-                     tests_dir: Path | None = None,
-                     policy: SandboxPolicy | None = None) -> SubmissionResult:
-    """Grade one notebook; never raises for problems that are the submission's fault."""
+                     tests_dir: Path | None = None, policy: SandboxPolicy | None = None,
+                     questions: set[str] | None = None,
+                     first_failure: bool = False) -> SubmissionResult:
+    """Grade one notebook (only `questions` when given; stopping at the first failing test when
+    `first_failure`, as mutation runs do); never raises for problems that are the submission's
+    fault."""
     meta = load_bundle(bundle)
     start = time.monotonic()
     name = str(submission)
@@ -70,8 +73,10 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
     try:
         plugin = GradingPlugin(lambda: Adapter(transport),
-                               None if public_only else lambda: reference_adapter(bundle))
-        run_pytest(tests_dir or bundle / "tests", plugin, public_only)
+                               None if public_only else lambda: reference_adapter(bundle),
+                               questions=questions)
+        run_pytest(tests_dir or bundle / "tests", plugin, public_only,
+                   ["-x"] if first_failure else [])
     finally:
         transport.close()
     result = SubmissionResult(name, meta["name"], list(plugin.results.values()),
@@ -88,11 +93,12 @@ def _load_notes(transport: SandboxTransport) -> list[str]:
             for e in transport.load_errors]
 
 
-def run_pytest(tests_dir: Path, plugin: GradingPlugin, public_only: bool = False) -> None:
+def run_pytest(tests_dir: Path, plugin: GradingPlugin, public_only: bool = False,
+               extra: list[str] | None = None) -> None:
     """Run the tests quietly with the plugin (hidden tests deselected when public_only)."""
     with tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False) as ini:
         ini.write(PYTEST_INI)
-    args = pytest_args(str(tests_dir), ini.name)
+    args = pytest_args(str(tests_dir), ini.name) + (extra or [])
     plugin.public_only = public_only
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
@@ -109,9 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument("--tests-dir", type=Path)
+    parser.add_argument("--question", action="append", help="grade only this question "
+                        "(repeatable; the proofs use it to grade a variant on its own question)")
+    parser.add_argument("--first-failure", action="store_true",
+                        help="stop at the first failing test (mutation runs)")
     args = parser.parse_args(argv)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
-                              tests_dir=args.tests_dir)
+                              tests_dir=args.tests_dir,
+                              questions=set(args.question) if args.question else None,
+                              first_failure=args.first_failure)
     result.write(args.out)
     return 0
 

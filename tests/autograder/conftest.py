@@ -11,8 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from toy import write_toy  # noqa: E402
 
-from autograder.build.builder import generate, write_build  # noqa: E402
-from autograder.build.markup import parse_solution  # noqa: E402
+from autograder.build.builder import build_bundle  # noqa: E402
 
 
 @pytest.fixture
@@ -27,5 +26,5 @@ def toy_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def toy_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The toy assignment built once per session (bundle path)."""
     root = tmp_path_factory.mktemp("toykit")
-    path = write_toy(root)
-    return write_build(generate(parse_solution(path), root), root, "toy")
+    write_toy(root)
+    return build_bundle(root, "toy", committed=True).bundle

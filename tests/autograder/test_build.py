@@ -77,12 +77,8 @@ def test_proof_catches_a_test_that_cannot_fail(tmp_path):
     trivial = 'def test_always(sub):\n    assert sub.has("SCALE") or True'
     path = write_toy(tmp_path, solution_notebook((trivial,)))
     bundle = write_build(generate(parse_solution(path), tmp_path), tmp_path, "toy")
-    problems = prove_bundle(bundle)
+    problems = prove_bundle(bundle, names=["reference", "stub"])
     assert any("stub earns" in p and "test_always" in p for p in problems), problems
-
-
-def test_proof_passes_for_sound_assignment(toy_bundle):
-    assert prove_bundle(toy_bundle) == []
 
 
 def test_stale_files_lists_missing(tmp_path):

@@ -59,6 +59,13 @@ description = "adds instead of multiplying"
 [[bug.patch]]
 old = "return SCALE * np.asarray(x, dtype=float)"
 new = "return SCALE + np.asarray(x, dtype=float)"
+
+[[alternative]]
+name = "double-multiply"
+description = "np.multiply instead of the * operator"
+[[alternative.patch]]
+old = "return SCALE * np.asarray(x, dtype=float)"
+new = "return np.multiply(np.asarray(x, dtype=float), SCALE)"
 '''
 
 
