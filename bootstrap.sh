@@ -2,9 +2,10 @@
 # Set up coursekit on a fresh Linux machine and show it doing its main job.
 #   bash bootstrap.sh            # set up, then build every assignment and grade the examples
 #   bash bootstrap.sh --no-demo  # set up only (what CI uses)
-# Installs: bubblewrap (the grading sandbox) from Debian/Ubuntu packages when missing (needs root
-# or sudo; without it grading still works, with a loud warning), a virtual environment in .venv,
-# and the kit with its dependencies from PyPI.
+# Installs: bubblewrap (the grading sandbox) and libseccomp2 (its system-call filter, used through
+# the pyseccomp binding) from Debian/Ubuntu packages when missing (needs root or sudo; without
+# them grading still works, with a loud warning), a virtual environment in .venv, and the kit
+# with its dependencies from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +21,16 @@ if ! command -v bwrap >/dev/null 2>&1; then
       || echo "!! could not install bubblewrap: grading will run without isolation (see README)"
   else
     echo "!! no apt-get: install bubblewrap with your package manager for sandboxed grading"
+  fi
+fi
+
+if ! ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2'; then
+  echo "== installing libseccomp2 (the grading sandbox's system-call filter)"
+  if command -v apt-get >/dev/null 2>&1; then
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp2 \
+      || echo "!! could not install libseccomp2: grading will run without a seccomp filter (see README)"
+  else
+    echo "!! no apt-get: install libseccomp with your package manager for the sandbox's seccomp filter"
   fi
 fi
 

@@ -9,17 +9,24 @@ every request and answer through the same serialisation, so a test behaves the s
 from __future__ import annotations
 
 import time
+import zipfile
 from typing import Any, Protocol
 
+from autograder.runtime.limits import DecodeLimits
 from autograder.runtime.session import Codec, Session, _answer, pack, unpack
+
+UNREADABLE = (ValueError, TypeError, KeyError, IndexError, RecursionError, EOFError, OSError,
+              zipfile.BadZipFile, MemoryError)
 
 
 class SubmissionError(Exception):
     """The student's code raised an exception."""
 
     def __init__(self, what: str, error: dict):
+        if not isinstance(error, dict):
+            error = {"type": "Error", "message": str(error)[:2000]}
         self.error = error
-        tb = error.get("traceback", "").rstrip()
+        tb = str(error.get("traceback") or "").rstrip()
         detail = f"\n{_student_frames(tb)}" if tb else ""
         super().__init__(f"{what} raised {error.get('type')}: {error.get('message')}{detail}")
 
@@ -120,7 +127,17 @@ class Adapter:
 
     def _send(self, request: dict, what: str) -> Any:
         frame = pack({"value": request}, self.codec)
-        reply = unpack(self.transport.request(frame, self.deadline), self.codec)
+        answer = self.transport.request(frame, self.deadline)
+        try:  # decoding is trusted CPU: capped, and it counts against the test's deadline
+            reply = unpack(answer, self.codec, DecodeLimits())
+        except UNREADABLE as err:
+            raise SubmissionCrashed(f"{what} sent back an answer the grader cannot read "
+                                    f"({type(err).__name__}: {str(err)[:200]})") from None
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SubmissionTimeout("your code ran past this test's time limit (its answer "
+                                    "took too long to read)")
+        if not isinstance(reply, dict):
+            raise SubmissionCrashed(f"{what} sent back a malformed answer")
         if not reply.get("ok"):
             raise SubmissionError(what, reply.get("error", {}))
         return reply.get("value")

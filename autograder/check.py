@@ -1,6 +1,6 @@
 """Student self-check: run the public tests against the live notebook, say what passed and why.
 
-In a notebook:      check = Checker("nn_numpy", globals()); check("q1.1"); check()
+In a notebook:      check = Checker("nn_numpy", globals()); check("q1"); check()
 From the terminal:  coursekit check assignments/nn_numpy/nn_numpy.ipynb
 The notebook form runs in-process on the notebook's own variables (no sandbox: it is the
 student's own machine); the terminal form grades the saved notebook exactly as the grader does,
@@ -34,14 +34,16 @@ class Checker:
     def __init__(self, assignment: str, namespace: dict):
         self.assignment = assignment
         self.namespace = namespace
+        self.last: SubmissionResult | None = None
 
-    def __call__(self, question: str | None = None) -> SubmissionResult:
-        result = run_public_tests(self.assignment, self.namespace, question)
-        print(summary(result, question))
-        return result
+    def __call__(self, question: str | None = None) -> None:
+        """Print a compact summary; returns None so the notebook shows no object repr (the
+        full result stays in `check.last`)."""
+        self.last = run_public_tests(self.assignment, self.namespace, question)
+        print(summary(self.last, question))
 
     def __repr__(self) -> str:
-        return f"<self-check for {self.assignment}: call check('q1.1') or check()>"
+        return f"<self-check for {self.assignment}: call check('q1') or check()>"
 
 
 def run_public_tests(assignment: str, namespace: dict,
@@ -55,6 +57,14 @@ def run_public_tests(assignment: str, namespace: dict,
     return SubmissionResult("notebook", assignment, list(plugin.results.values()))
 
 
+def _compact(message: str, max_lines: int = 8, max_chars: int = 800) -> str:
+    """A failure message cut to a readable size (the full text stays in `check.last`)."""
+    text = message.strip()
+    lines = text.splitlines()
+    short = "\n".join(lines[:max_lines])[:max_chars]
+    return short if short == text else short + "\n[... cut: the full message is in check.last]"
+
+
 def summary(result: SubmissionResult, question: str | None = None) -> str:
     """Readable pass/fail report with each failure's message."""
     lines = []
@@ -64,7 +74,7 @@ def summary(result: SubmissionResult, question: str | None = None) -> str:
                      f"/{sum(1 for t in result.tests if t.question == q)})")
         for t in result.tests:
             if t.question == q and not t.passed:
-                lines.append(f"  ✗ {t.name}: " + t.message.strip().replace("\n", "\n    "))
+                lines.append(f"  ✗ {t.name}: " + _compact(t.message).replace("\n", "\n    "))
     if not question:
         lines.append("Hidden tests also grade your work: passing these is necessary, "
                      "not sufficient.")

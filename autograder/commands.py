@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from autograder.build.builder import (
     build_bundle,
@@ -21,6 +22,7 @@ from autograder.build.prove import examples, prove_bundle, verify_catalog
 from autograder.build.stub import MarkupError
 from autograder.grade.batch import expand_submissions, grade_batch
 from autograder.results import SubmissionResult
+from autograder.safetext import clean, markup
 from autograder.sandbox import WARNING_NO_BWRAP, bwrap_available
 
 console = Console(stderr=True)
@@ -96,6 +98,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                                           "degenerate answers ≤ 25% on every question")
         if not problems:
             console.print(f"[green]✓ {slug}[/green]: {len(built.spec.questions)} questions{proof}")
+        for note in built.spec.notes:
+            console.print(f"  note: {note}")
     if args.check and not failed:
         console.print("[green]✓ committed student notebooks and public tests are up to date[/green]")
     return 1 if failed else 0
@@ -124,7 +128,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         nb = read_notebook(args.notebook)
     except NotebookError as err:
-        console.print(f"[red]{err}[/red]")
+        console.print(f"[red]{markup(err)}[/red]")
         return 2
     slug = args.assignment or nb.metadata.get("coursekit", {}).get("assignment")
     if not slug:
@@ -178,8 +182,8 @@ def print_gradebook(results: list[SubmissionResult]) -> None:
     for r in results:
         pct = 100 * r.score / r.max_score if r.max_score else 0
         note = (r.error or "").splitlines()[0][:70] if r.error else ""
-        table.add_row(Path(r.submission).name, f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)",
-                      note)
+        table.add_row(Text(clean(Path(r.submission).name, 200)),
+                      f"{_pts(r.score)}/{_pts(r.max_score)} ({pct:.0f}%)", Text(clean(note)))
     Console().print(table)
 
 

@@ -5,19 +5,25 @@ The grader runs, from every code cell in order, the statements that define thing
 UPPER_CASE names or of literal values. Experiments,
 training runs, plots and `check(...)` calls are left out. A cell that is not valid Python is
 skipped and reported; the rest still counts. Notebook problems raise `NotebookError` with a
-message that says what to do.
+message that says what to do. Extraction is linear in the notebook's size (each cell is split
+into lines once) and capped in cells and lines. `GradedCode.origins` maps each graded line back
+to the cell the student sees, so messages can say `cell 7 (In [5]) "def double(x):", line 3`.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_CELLS = 2000
+MAX_CODE_LINES = 20_000
+_LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")  # the line breaks Python's parser knows
 # The kit itself, and plotting: graded code never plots, and importing matplotlib in every
 # sandboxed worker costs about a second (its font cache is rebuilt in each private home).
 SKIP_IMPORTS = ("autograder", "datasets_manifest", "leaderboard", "matplotlib", "seaborn", "IPython")
@@ -28,12 +34,43 @@ class NotebookError(ValueError):
 
 
 @dataclass
+class Origin:
+    """Where graded lines [start, end] (1-based, in `GradedCode.source`) come from."""
+
+    start: int
+    end: int
+    cell: int  # 1-based position among all cells
+    count: int | None  # the cell's execution count (Jupyter's In [n]), if it was run
+    first_line: str  # the cell's first non-empty line
+    offset: int  # line in the cell = graded line - start + offset
+
+    def label(self, graded_line: int | None = None) -> str:
+        where = f", line {graded_line - self.start + self.offset}" if graded_line else ""
+        return f"{cell_label(self.cell, self.count, self.first_line)}{where}"
+
+
+@dataclass
 class GradedCode:
     """The graded source of a notebook plus notes on what was skipped."""
 
     source: str
     notes: list[str] = field(default_factory=list)
     assignment: str | None = None
+    origins: list[Origin] = field(default_factory=list)
+
+    def locate(self, graded_line: int) -> str | None:
+        """`cell 7 (In [5]) "def f(x):", line 3` for a line of the graded source."""
+        for origin in self.origins:
+            if origin.start <= graded_line <= origin.end:
+                return origin.label(graded_line)
+        return None
+
+
+def cell_label(index: int, count: object, first_line: str) -> str:
+    run = f" (In [{count}])" if isinstance(count, int) else ""
+    first = first_line.strip()[:60]
+    return f"cell {index}{run} {json.dumps(first, ensure_ascii=False)}" if first else \
+        f"cell {index}{run}"
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -62,23 +99,75 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def graded_code(nb: nbformat.NotebookNode) -> GradedCode:
-    """The graded statements of every code cell, in order."""
+    """The graded statements of every code cell, in order (raises NotebookError past caps)."""
+    _check_size(nb)
     parts: list[str] = []
     notes: list[str] = []
-    for index, cell in enumerate(nb.cells):
+    origins: list[Origin] = []
+    line = 1  # where the next part starts in the graded source
+    for index, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
-        text = strip_magics(cell.get("source", ""))
+        raw = _text(cell.get("source", ""))
+        first = next((x for x in raw.splitlines() if x.strip()), "")
+        count = cell.get("execution_count")
+        text = strip_magics(raw)
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
-            notes.append(f"cell {index + 1} is not valid Python and was skipped: {err}")
+            notes.append(f"{cell_label(index, count, first)} is not valid Python and was "
+                         f"skipped: {_syntax_reason(err)}")
             continue
-        kept = [node for node in tree.body if is_graded(node)]
-        for node in kept:
-            parts.append(ast.get_source_segment(text, node, padded=True) or ast.unparse(node))
+        lines = _LINE_ENDS.split(text)
+        for node in tree.body:
+            if not is_graded(node):
+                continue
+            segment, first_line = _segment(lines, node)
+            parts.append(segment)
+            n_lines = segment.count("\n") + 1
+            origins.append(Origin(line, line + n_lines - 1, index, count, first, first_line))
+            line += n_lines + 1  # parts are joined by a blank line
     meta = nb.get("metadata", {}).get("coursekit", {})
-    return GradedCode("\n\n".join(parts) + "\n", notes, meta.get("assignment"))
+    assignment = meta.get("assignment") if isinstance(meta, dict) else None
+    return GradedCode("\n\n".join(parts) + "\n", notes,
+                      assignment if isinstance(assignment, str) else None, origins)
+
+
+def _text(source: object) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _check_size(nb: nbformat.NotebookNode) -> None:
+    cells = nb.get("cells", [])
+    if len(cells) > MAX_CELLS:
+        raise NotebookError(f"the notebook has {len(cells)} cells (limit {MAX_CELLS}): "
+                            "remove generated or pasted cells and submit again")
+    lines = sum(_text(c.get("source", "")).count("\n") + 1 for c in cells
+                if c.get("cell_type") == "code")
+    if lines > MAX_CODE_LINES:
+        raise NotebookError(f"the notebook's code cells hold {lines} lines (limit "
+                            f"{MAX_CODE_LINES}): remove pasted data or generated code")
+
+
+def _syntax_reason(err: BaseException) -> str:
+    if isinstance(err, SyntaxError):
+        return f"line {err.lineno}: {err.msg}"
+    return type(err).__name__
+
+
+def _segment(lines: list[str], node: ast.stmt) -> tuple[str, int]:
+    """The statement's source (decorators included) and its first line, from lines split once
+    (ast.get_source_segment splits the whole cell again for every statement: quadratic)."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    col, end_col = node.col_offset, node.end_col_offset
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        first, col = min(d.lineno for d in decorators) - 1, 0
+    if first == last:
+        return lines[first].encode()[col:end_col].decode(), first + 1
+    head = lines[first].encode()[col:].decode()
+    tail = lines[last].encode()[:end_col].decode()
+    return " " * col + head + "".join(lines[first + 1 : last]) + tail, first + 1
 
 
 def strip_magics(source: str) -> str:

@@ -17,11 +17,17 @@ then measures on this machine:
     .venv/bin/python bench/grading_bench.py                       # nn_numpy if present, else toy
     .venv/bin/python bench/grading_bench.py --assignment toy --quick
     .venv/bin/python bench/grading_bench.py --n 100 --jobs 2 --json grading.json
+    .venv/bin/python bench/grading_bench.py --isolation     # only what the hardening costs
+
+--isolation measures the bubblewrap worker with and without each added layer (cgroup for the
+whole sandbox, seccomp filter), the checked decoding of answers, and a grading process on the
+reference (which now starts a second worker for the hidden tests).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -179,6 +185,8 @@ def sandbox_overhead(backend: str, meta: dict, starts: int, calls: int) -> dict:
             startup.append(time.perf_counter() - start)
         finally:
             transport.close()
+    if not calls:
+        return {"startup": startup, "trivial": [], "echo": []}
     transport = make()
     try:
         sub = Adapter(transport)
@@ -189,6 +197,90 @@ def sandbox_overhead(backend: str, meta: dict, starts: int, calls: int) -> dict:
     finally:
         transport.close()
     return {"startup": startup, "trivial": trivial, "echo": echo}
+
+
+ISOLATION_VARIANTS = {  # label -> environment switches
+    "hardened (cgroup + seccomp + tmpfs)": {},
+    "without cgroup": {"COURSEKIT_NO_CGROUPS": "1"},
+    "without seccomp": {"COURSEKIT_NO_SECCOMP": "1"},
+    "without cgroup and seccomp": {"COURSEKIT_NO_CGROUPS": "1", "COURSEKIT_NO_SECCOMP": "1"},
+}
+
+
+def isolation_cost(meta: dict, starts: int, calls: int) -> dict:
+    """The bwrap worker under each variant; worker starts are interleaved round by round so
+    that a shared machine's drifting load hits every variant alike."""
+    out: dict[str, dict] = {label: {"startup": []} for label in ISOLATION_VARIANTS}
+    for _ in range(starts):
+        for label, switches in ISOLATION_VARIANTS.items():
+            with _variant(switches):
+                out[label]["startup"] += sandbox_overhead("bwrap", meta, 1, 0)["startup"]
+    for label, switches in ISOLATION_VARIANTS.items():
+        with _variant(switches):
+            warm = sandbox_overhead("bwrap", meta, 0, calls)
+        out[label].update(trivial=warm["trivial"], echo=warm["echo"])
+    return out
+
+
+@contextlib.contextmanager
+def _variant(switches: dict[str, str]):
+    """Environment switches for one variant, with a fresh cgroup manager."""
+    from autograder.sandbox import transport as transport_module
+
+    saved = {k: os.environ.get(k) for k in switches}
+    os.environ.update(switches)
+    transport_module.cgroups.cache_clear()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
+        transport_module.cgroups.cache_clear()
+
+
+def decode_cost(calls: int) -> dict:
+    """Decoding one echo answer with and without the trusted side's caps (in-process)."""
+    from autograder.runtime.limits import DecodeLimits
+    from autograder.runtime.session import Codec, pack, unpack
+
+    frame = pack({"ok": True, "value": np.ones(ECHO_SHAPE)}, Codec())
+    return {"checked": [timed(lambda: unpack(frame, Codec(), DecodeLimits()))[0]
+                        for _ in range(calls)],
+            "unchecked": [timed(lambda: unpack(frame, Codec()))[0] for _ in range(calls)]}
+
+
+def isolation_report(fig: dict) -> str:
+    lines = [f"## coursekit isolation cost: `{fig['assignment']}` on {fig['machine']}", "",
+             f"Load average (1 min) at start {fig['load'][0]:.1f}, at end {fig['load'][1]:.1f}.",
+             "", "| measurement | mean / median / min |", "|---|---|"]
+    for label, s in fig["variants"].items():
+        lines += [row(f"bwrap {label}: start worker + 1st trivial answer", stats(s["startup"])),
+                  row(f"bwrap {label}: round trip, trivial `get`", ms(s["trivial"])),
+                  row(f"bwrap {label}: round trip, echo {ECHO_SHAPE} float64", ms(s["echo"]))]
+    d = fig["decode"]
+    lines += [row("decode one echo answer, with caps checked", ms(d["checked"])),
+              row("decode one echo answer, unchecked", ms(d["unchecked"])),
+              row("`python -m autograder.grade.one` process, reference (2 workers: public, "
+                  "then hidden)", stats(fig["process"]))]
+    return "\n".join(lines)
+
+
+def run_isolation(args: argparse.Namespace, tmp: Path) -> dict:
+    load_start = os.getloadavg()[0]
+    root = prepare_root(args.assignment, tmp)
+    os.environ["COURSEKIT_ROOT"] = str(root)
+    bundle = build_bundle(root, args.assignment)
+    meta = load_bundle(bundle)
+    log("isolation variants")
+    variants = isolation_cost(meta, args.repeats * 2, args.calls)
+    process = grade_as_process(bundle, bundle / "examples" / "reference.ipynb", args.repeats, tmp)
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
+    return {"assignment": args.assignment, "machine": machine, "variants": variants,
+            "decode": decode_cost(args.calls), "process": process,
+            "load": [load_start, os.getloadavg()[0]]}
 
 
 def ensure_kernel() -> None:
@@ -321,6 +413,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="n=20, 2 repeats, 50 calls, 1 nb run")
     p.add_argument("--json", type=Path, help="also write the raw figures here")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument("--isolation", action="store_true",
+                   help="only measure the sandbox's isolation layers (about a minute)")
     args = p.parse_args(argv)
     if args.quick:
         args.n, args.repeats, args.calls, args.nb_repeats = min(args.n, 30), 2, 50, 1
@@ -375,13 +469,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="coursekit-grading-bench-"))
     try:
-        figures = run(args, tmp)
+        figures = run_isolation(args, tmp) if args.isolation else run(args, tmp)
     finally:
         if args.keep:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(report(figures))
+    print(isolation_report(figures) if args.isolation else report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

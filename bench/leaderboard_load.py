@@ -26,10 +26,11 @@ import httpx
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from leaderboard.db import make_engine
 from leaderboard.localserver import running_server
-from leaderboard.models import Base, Submission
-from leaderboard.task_init import init_dna_splice, init_task
+from leaderboard.store.db import make_engine
+from leaderboard.store.models import Base, Submission
+from leaderboard.tasks import get_task
+from leaderboard.tasks.data import init_task
 
 
 def build_data_dir(root: Path, clients: int, mirror: str | None) -> Path:
@@ -44,7 +45,7 @@ def build_data_dir(root: Path, clients: int, mirror: str | None) -> Path:
         records = [SimpleNamespace(id=f"x{i}", label=rng.choice(["EI", "IE", "N"]),
                                    sequence="".join(rng.choice("ACGT") for _ in range(60)))
                    for i in range(3190)]
-        init_dna_splice(records, task_dir)
+        get_task("dna-splice").build(records, task_dir)
         source = f"synthetic ({type(err).__name__})"
     deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     config = {"timezone": "UTC", "tasks": {"dna-splice": {

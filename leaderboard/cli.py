@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from leaderboard.tasks import TASKS
-
 DEFAULT_DATA_DIR = "leaderboard-data"
 
 
@@ -17,6 +15,8 @@ def register(subparsers) -> None:
                                    description="Self-hosted leaderboard for prediction CSVs "
                                                "and ROUGE-scored summaries.")
     sub = parser.add_subparsers(dest="leaderboard_command", required=True, metavar="ACTION")
+    from leaderboard.tasks import TASKS
+
     tasks = sorted(TASKS)
 
     p = sub.add_parser("init", help="build a task's student files and hidden solution")
@@ -68,6 +68,20 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_export)
 
 
+def _round(value: float | None, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def score_with_ci(score: float | None, low: float | None, high: float | None) -> str:
+    """`0.5529 ± 0.0291 (0.4949–0.6109)`: the half-width of the 95% bootstrap interval,
+    then its (possibly asymmetric) bounds; just the score when there is no interval."""
+    if score is None:
+        return "—"
+    if low is None or high is None:
+        return _round(score)
+    return f"{_round(score)} ± {_round((high - low) / 2)} ({_round(low)}–{_round(high)})"
+
+
 def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, help="default ./leaderboard-data")
     p.add_argument("--database-url", help="SQLAlchemy URL (default SQLite in the data dir; "
@@ -75,12 +89,12 @@ def _data_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from leaderboard.task_init import init_task
+    from leaderboard.tasks.data import TaskDataMissing, prepare_task
 
     out = Path(args.out or Path(DEFAULT_DATA_DIR) / "tasks" / args.task)
     try:
-        init_task(args.task, out, args.mirror)
-    except (OSError, ValueError) as err:
+        prepare_task(args.task, out, args.mirror)
+    except (OSError, ValueError, TaskDataMissing) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"{args.task}: student files in {out / 'public'}; hidden solution in "
@@ -89,13 +103,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from leaderboard.task_files import read_test_ids, test_file
-    from leaderboard.validate import validate_submission
+    from leaderboard.tasks import get_task
+    from leaderboard.tasks.files import read_test_ids, test_file
 
     try:
         test = args.test or test_file(args.task, Path(args.data_dir) / "tasks" / args.task)
         ids = read_test_ids(test)
-        report = validate_submission(args.task, args.file, ids)
+        report = get_task(args.task).validate(args.file, ids)
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -106,15 +120,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from leaderboard.app import create_app
     from leaderboard.service import LeaderboardService
+    from leaderboard.web.app import create_app
 
     service = LeaderboardService.open(args.data_dir, database_url=args.database_url,
                                       roster=args.roster, mirror=args.mirror,
                                       worker_threads=args.scorers)
     if not service.tasks:
-        print("error: no task could be loaded; run `coursekit leaderboard init TASK` "
-              "or set COURSEKIT_MIRROR to the dataset mirror", file=sys.stderr)
+        print("error: no task could be loaded:", file=sys.stderr)
+        for name, why in service.missing.items():
+            print(f"  {name}: {why}", file=sys.stderr)
         return 1
     print(f"leaderboard on http://{args.host}:{args.port}/  tasks: {', '.join(service.tasks)}; "
           f"instructor token in {Path(args.data_dir) / 'instructor_token'}", flush=True)
@@ -131,16 +146,20 @@ def cmd_submit(args: argparse.Namespace) -> int:
                                     args.file, args.description)
         for note in answer.get("notes", []):
             print(f"note: {note}")
-        print(f"accepted as submission {answer['id']} ({answer['remaining_today']} left today)")
+        print(f"accepted as your team's submission #{answer['number']} "
+          f"({answer['remaining_today']} left today)")
         if args.no_wait:
             return 0
         result = client.wait_scored(server, client.resolve_token(args.token), answer["id"])
     except (client.ClientError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"status: {result['status']}; public score: {result['public_score']} "
-          f"(95% CI {result['ci_low']}..{result['ci_high']}); metrics: "
-          f"{result['public_metrics']}")
+    print(f"status: {result['status']}")
+    if result["status"] == "scored":
+        score = score_with_ci(result["public_score"], result["ci_low"], result["ci_high"])
+        print(f"public score: {score}")
+        metrics = result.get("public_metrics") or {}
+        print("metrics: " + ", ".join(f"{k} {_round(v)}" for k, v in metrics.items()))
     return 0 if result["status"] == "scored" else 1
 
 
@@ -156,12 +175,12 @@ def cmd_board(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     table = Table(title=f"{args.task} ({'final' if board['final'] else 'public'} board)")
-    for column in ("#", "team", "score", "95% CI", "entries"):
+    for column in ("#", "team", "score ± 95% CI", "entries"):
         table.add_column(column)
     for row in board["rows"]:
-        ci = "" if row["ci_low"] is None else f"{row['ci_low']:.4f}..{row['ci_high']:.4f}"
-        score = "" if row["score"] is None else f"{row['score']:.4f}"
-        table.add_row(str(row["rank"] or "—"), row["team"], score, ci, str(row["entries"]))
+        table.add_row(str(row["rank"] or "—"), row["team"],
+                      score_with_ci(row["score"], row["ci_low"], row["ci_high"]),
+                      str(row["entries"]))
     Console().print(table)
     return 0
 
@@ -172,7 +191,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
     service = LeaderboardService.open(args.data_dir, database_url=args.database_url,
                                       auto_init=False)
-    counts = rescore(service, task=args.task, ids=args.ids)
+    counts = rescore(service.Session, service.tasks, task=args.task, ids=args.ids)
     print(", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "nothing to do")
     service.engine.dispose()
     return 0 if not counts.get("failed") else 1
@@ -180,7 +199,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from leaderboard.service import LeaderboardService
-    from leaderboard.standings import final_board, standings_csv
+    from leaderboard.store.standings import final_board, standings_csv
 
     service = LeaderboardService.open(args.data_dir, database_url=args.database_url,
                                       auto_init=False)

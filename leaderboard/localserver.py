@@ -27,9 +27,9 @@ def free_port() -> int:
 
 
 def start_server(data_dir: Path, *, port: int | None = None, env: dict[str, str] | None = None,
-                 extra_args: list[str] | None = None, log: Path | None = None
-                 ) -> tuple[subprocess.Popen, str]:
-    """Launch the server; return (process, base URL) once /healthz answers (60 s at most)."""
+                 extra_args: list[str] | None = None, log: Path | None = None,
+                 timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Launch the server; return (process, base URL) once /healthz answers (`timeout` s)."""
     port = port or free_port()
     command = [sys.executable, "-m", "autograder.cli", "leaderboard", "serve", "--data-dir",
                str(data_dir), "--port", str(port), *(extra_args or [])]
@@ -37,7 +37,7 @@ def start_server(data_dir: Path, *, port: int | None = None, env: dict[str, str]
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=output,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}; see {log}")
@@ -46,7 +46,7 @@ def start_server(data_dir: Path, *, port: int | None = None, env: dict[str, str]
                 return process, url
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"server did not answer on {url} within 60 s; see {log}")
+    raise RuntimeError(f"server did not answer on {url} within {timeout:.0f} s; see {log}")
 
 
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:

@@ -7,19 +7,16 @@ version and solution hash, and updates the numbers shown on the board.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 from tqdm import tqdm
 
-from leaderboard.models import Submission
-from leaderboard.worker import score_submission
-
-if TYPE_CHECKING:
-    from leaderboard.service import LeaderboardService
+from leaderboard.store.models import Submission
+from leaderboard.worker import Tasks, score_submission
 
 
-def rescore(service: LeaderboardService, *, task: str | None = None,
+def rescore(Session: sessionmaker, tasks: Tasks, *, task: str | None = None,
             ids: list[int] | None = None, progress: bool = True) -> dict[str, int]:
     """Rescore the chosen submissions (all by default); return counts by new status."""
     query = select(Submission.id).order_by(Submission.id)
@@ -27,9 +24,9 @@ def rescore(service: LeaderboardService, *, task: str | None = None,
         query = query.where(Submission.task == task)
     if ids is not None:
         query = query.where(Submission.id.in_(ids))
-    with service.Session() as session:
+    with Session() as session:
         chosen = list(session.scalars(query))
     counts: Counter[str] = Counter()
     for submission_id in tqdm(chosen, desc="rescoring", disable=not progress):
-        counts[score_submission(service, submission_id, rescore=True)] += 1
+        counts[score_submission(Session, tasks, submission_id, rescore=True)] += 1
     return dict(counts)

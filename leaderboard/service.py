@@ -2,42 +2,34 @@
 
 `LeaderboardService.open(data_dir)` prepares everything a server or an offline command
 (rescore, export) needs: it reads config.json, opens the database, builds missing task
-folders from the data mirror, loads each task's hidden solution and public test ids, syncs
-the roster and pins the baselines. `start()` then launches the scoring worker, which first
-scores every submission left `pending` by a crash.
+folders (fetching the datasets first when they are not in the data cache), loads each
+task's hidden solution and public test ids, syncs the roster and pins the baselines.
+`start()` then launches the scoring worker, which first scores every submission left
+`pending` by a crash. This module composes the others; none of them imports it but the web
+layer and the CLI.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import os
 import secrets
 import sys
-import threading
 from pathlib import Path
 
 from sqlalchemy import select
 
-from leaderboard.config import LeaderboardConfig, TaskConfig, load_config
-from leaderboard.db import make_engine, session_factory
-from leaderboard.models import Participant, Submission, Team
-from leaderboard.roster import demo_roster_text, hash_token, parse_roster, sync_roster
-from leaderboard.solution import Solution, load_solution
-from leaderboard.task_files import read_test_ids, sample_submission_path, solution_path, test_file
-from leaderboard.tasks import TaskSpec, get_task
+from leaderboard.config import LeaderboardConfig, load_config
+from leaderboard.store.db import make_engine, session_factory
+from leaderboard.store.models import Participant, Submission, Team
+from leaderboard.store.roster import demo_roster_text, hash_token, parse_roster, sync_roster
+from leaderboard.store.submissions import store_submission
+from leaderboard.tasks import get_task
+from leaderboard.tasks.data import TaskDataMissing, prepare_task
+from leaderboard.tasks.files import read_test_ids, sample_submission_path, solution_path, test_file
+from leaderboard.tasks.loaded import LoadedTask
+from leaderboard.tasks.solution import load_solution
 from leaderboard.worker import ScoringWorker
-
-
-@dataclasses.dataclass
-class LoadedTask:
-    """A task ready to accept submissions."""
-
-    spec: TaskSpec
-    rules: TaskConfig
-    solution: Solution
-    expected_ids: list[str]
-    folder: Path
 
 
 def _log(message: str) -> None:
@@ -53,9 +45,9 @@ class LeaderboardService:
         self.engine = make_engine(config.database_url)
         self.Session = session_factory(self.engine)
         self.tasks: dict[str, LoadedTask] = {}
-        self.write_lock = threading.Lock()
+        self.missing: dict[str, str] = {}  # task -> why it is not loaded (what to run)
         self._instructor_hash = hash_token(instructor_token)
-        self.worker = ScoringWorker(self, threads=worker_threads)
+        self.worker = ScoringWorker(self.Session, self.tasks, threads=worker_threads)
         self.roster_is_demo = False
 
     @classmethod
@@ -71,21 +63,21 @@ class LeaderboardService:
         return service
 
     def load_tasks(self, *, mirror: str | Path | None = None, auto_init: bool = True) -> None:
-        """Load every configured task, building its folder from the mirror when missing."""
+        """Load every configured task; a missing folder is built (its data fetched first)."""
         for name, rules in self.config.tasks.items():
             folder = self.config.task_dir(name)
             if not solution_path(folder).exists() and auto_init:
                 try:
-                    from leaderboard.task_init import init_task
-
-                    init_task(name, folder, mirror)
+                    prepare_task(name, folder, mirror, log=_log)
                     _log(f"built task {name} in {folder}")
-                except (ImportError, OSError, ValueError, AttributeError) as err:
-                    _log(f"skipping task {name}: cannot build it from the data mirror ({err}); "
-                         f"run `coursekit leaderboard init {name} --out {folder}`")
+                except (TaskDataMissing, OSError, ValueError) as err:
+                    self.missing[name] = str(err)
+                    _log(f"skipping task {name}: {err}")
                     continue
             if not solution_path(folder).exists():
-                _log(f"skipping task {name}: no {solution_path(folder)}")
+                self.missing[name] = (f"no {solution_path(folder)}; run `coursekit leaderboard "
+                                      f"init {name} --out {folder}`")
+                _log(f"skipping task {name}: {self.missing[name]}")
                 continue
             self.tasks[name] = LoadedTask(
                 spec=get_task(name), rules=rules, solution=load_solution(solution_path(folder)),
@@ -109,8 +101,6 @@ class LeaderboardService:
 
     def pin_baselines(self) -> None:
         """Submit each task's sample submission once, as its baseline team."""
-        from leaderboard.submissions import store_submission
-
         for name, task in self.tasks.items():
             with self.Session.begin() as session:
                 team = session.scalar(select(Team).where(Team.name == task.spec.baseline_name))
@@ -157,4 +147,5 @@ def instructor_token(data_dir: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(32) + "\n")
+    path.chmod(0o600)
     return path.read_text().strip()

@@ -6,6 +6,8 @@ is scored exactly once even when two server processes race. On start (and every
 `SWEEP_SECONDS`) the worker queues every row still `pending`, which is how submissions that
 were accepted just before a crash or kill get scored after a restart.
 
+The worker gets only what it needs: a session factory and the loaded tasks by name.
+
 Test hook: `COURSEKIT_LEADERBOARD_TEST_SCORE_DELAY=<seconds>` sleeps before each scoring,
 so tests can kill a server mid-scoring.
 """
@@ -19,17 +21,17 @@ import sys
 import threading
 import time
 import traceback
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import sessionmaker, undefer
 
-from leaderboard.models import Score, Submission, utcnow
-from leaderboard.scoring import ScoreResult, score_rows
-from leaderboard.validate import validate_submission
+from leaderboard.scoring.metrics import ScoreResult
+from leaderboard.store.models import Score, Submission, utcnow
+from leaderboard.tasks.loaded import LoadedTask
 
-if TYPE_CHECKING:
-    from leaderboard.service import LeaderboardService
+Tasks = Mapping[str, LoadedTask]
 
 SWEEP_SECONDS = 30.0
 DELAY_ENV = "COURSEKIT_LEADERBOARD_TEST_SCORE_DELAY"
@@ -46,23 +48,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def compute_score(service: LeaderboardService, submission: Submission) -> ScoreResult:
+def compute_score(task: LoadedTask, submission: Submission) -> ScoreResult:
     """Re-validate the stored bytes and score them against the task's solution."""
-    task = service.tasks[submission.task]
-    report = validate_submission(submission.task, submission.content, task.expected_ids,
-                                 filename=submission.filename, max_bytes=len(submission.content))
+    report = task.spec.validate(submission.content, task.expected_ids,
+                                filename=submission.filename, max_bytes=len(submission.content))
     if not report.ok:
         raise ValueError("stored submission no longer validates: " + "; ".join(report.problems))
-    return score_rows(submission.task, report.rows, task.solution)
+    return task.spec.score(report.rows, task.solution)
 
 
-def save_score(service: LeaderboardService, submission_id: int, task_name: str,
+def save_score(Session: sessionmaker, task: LoadedTask, submission_id: int,
                result: ScoreResult, *, only_if_pending: bool) -> bool:
     """Store `result` as the submission's current score; False when someone else did."""
-    primary = service.tasks[task_name].spec.primary_metric
+    primary = task.spec.primary_metric
     public, private = _clean(result.public), _clean(result.private)
     low, high = _clean(list(result.public_ci))
-    with service.Session.begin() as session:
+    with Session.begin() as session:
         statement = update(Submission).where(Submission.id == submission_id)
         if only_if_pending:
             statement = statement.where(Submission.status == "pending")
@@ -79,36 +80,38 @@ def save_score(service: LeaderboardService, submission_id: int, task_name: str,
     return True
 
 
-def score_submission(service: LeaderboardService, submission_id: int, *,
+def score_submission(Session: sessionmaker, tasks: Tasks, submission_id: int, *,
                      rescore: bool = False) -> str:
     """Score one submission; return its new status ('scored', 'failed' or unchanged)."""
-    with service.Session() as session:
+    with Session() as session:
         submission = session.scalar(select(Submission).options(undefer(Submission.content))
                                     .where(Submission.id == submission_id))
         if submission is None or (submission.status != "pending" and not rescore):
             return submission.status if submission else "missing"
-        if submission.task not in service.tasks:
+        if submission.task not in tasks:
             return submission.status
     delay = float(os.environ.get(DELAY_ENV, "0") or 0)
     if delay and not rescore:
         time.sleep(delay)
     try:
-        result = compute_score(service, submission)
+        result = compute_score(tasks[submission.task], submission)
     except Exception as err:  # any scorer failure is recorded on the row
         traceback.print_exc()
-        with service.Session.begin() as session:
+        with Session.begin() as session:
             session.execute(update(Submission).where(Submission.id == submission_id)
                             .values(status="failed", error=f"{type(err).__name__}: {err}"))
         return "failed"
-    saved = save_score(service, submission_id, submission.task, result, only_if_pending=not rescore)
+    saved = save_score(Session, tasks[submission.task], submission_id, result,
+                       only_if_pending=not rescore)
     return "scored" if saved else "unchanged"
 
 
 class ScoringWorker:
     """Threads that score queued submission ids; sweeps for pending rows periodically."""
 
-    def __init__(self, service: LeaderboardService, threads: int = 1) -> None:
-        self.service = service
+    def __init__(self, Session: sessionmaker, tasks: Tasks, threads: int = 1) -> None:
+        self.Session = Session
+        self.tasks = tasks
         self.queue: queue.Queue[int] = queue.Queue()
         self._queued: set[int] = set()
         self._lock = threading.Lock()
@@ -138,7 +141,7 @@ class ScoringWorker:
     def sweep(self) -> int:
         """Queue every pending submission (oldest first); return how many."""
         self._last_sweep = time.monotonic()
-        with self.service.Session() as session:
+        with self.Session() as session:
             ids = list(session.scalars(select(Submission.id).where(
                 Submission.status == "pending").order_by(Submission.id)))
         for submission_id in ids:
@@ -154,7 +157,7 @@ class ScoringWorker:
             except queue.Empty:
                 continue
             try:
-                score_submission(self.service, submission_id)
+                score_submission(self.Session, self.tasks, submission_id)
             except Exception:  # keep the worker alive; the sweep retries
                 print(f"[leaderboard] scoring {submission_id} crashed:", file=sys.stderr)
                 traceback.print_exc()

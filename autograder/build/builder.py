@@ -21,6 +21,7 @@ import nbformat
 from autograder.build.degenerate import RUNTIME as DEGENERATE_RUNTIME
 from autograder.build.degenerate import degenerate_specs
 from autograder.build.markup import AssignmentSpec, parse_solution
+from autograder.build.otter_bundle import add_otter_outputs
 from autograder.build.render import dumps, render
 from autograder.build.testfiles import allocate_points, helpers_file, safe_name, test_file
 from autograder.catalog import load_alternatives, load_catalog, patch_notebook
@@ -79,6 +80,7 @@ def generate(spec: AssignmentSpec, root: Path, *, proofs: bool = True) -> BuildO
     out.bundle["examples/stub.ipynb"] = dumps(student)
     if proofs:
         _proof_examples(spec, root, reference, out)
+    add_otter_outputs(spec, out)
     return out
 
 
@@ -123,7 +125,8 @@ def _metadata(spec: AssignmentSpec) -> dict:
                           "tests": tests})
     digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
     return {"name": cfg.name, "title": cfg.title, "order": cfg.order, "requires": cfg.requires,
-            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb, "questions": questions,
+            "timeout": cfg.timeout, "memory_mb": cfg.memory_mb,
+            "hidden_details": bool(cfg.hidden_details), "questions": questions,
             "solution_sha256": digest}
 
 

@@ -1,51 +1,50 @@
-"""Parse a solution notebook's Otter-style markup into an `AssignmentSpec`.
+"""Parse a solution notebook's Otter Assign markup into an `AssignmentSpec`.
 
-Raw cells carry the structure (`# ASSIGNMENT CONFIG`, `# BEGIN QUESTION` + YAML, `# END QUESTION`,
-`# BEGIN TESTS` / `# END TESTS`, `# BEGIN TEST HELPERS` / `# END TEST HELPERS`, and
-`# BEGIN SOLUTION` / `# END SOLUTION` around solution-only cells). See docs/authoring.md.
+Raw cells (or Markdown cells holding only an ```` ```otter ```` block) carry the structure:
+`# ASSIGNMENT CONFIG`, `# BEGIN QUESTION` + YAML, `# END QUESTION`, `# BEGIN TESTS` /
+`# END TESTS`, `# BEGIN TEST HELPERS` / `# END TEST HELPERS`, and `# BEGIN SOLUTION` /
+`# END SOLUTION` and `# BEGIN PROMPT` / `# END PROMPT` around solution and prompt cells.
+A cell whose first line is `# IGNORE` is in neither output. Any other marker is an error.
+See docs/authoring.md and docs/otter.md.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 
+from autograder.build.otter_config import (
+    AssignmentConfig,
+    assignment_config,
+    load_yaml,
+    question_config,
+)
+from autograder.build.otter_tests import TestCell, parse_test_cell
 from autograder.build.stub import MarkupError
 
-TEST_CONFIG = re.compile(r'^\s*"""\s*# BEGIN TEST CONFIG\n(.*?)"""\s*# END TEST CONFIG[^\n]*\n?',
-                         re.S)
-
-
-@dataclass
-class TestCell:
-    code: str
-    hidden: bool = False
-    points: float | None = None
-    timeout: float | None = None
-    functions: list[str] = field(default_factory=list)
+__all__ = ["AssignmentConfig", "AssignmentSpec", "Item", "MarkupError", "Question", "TestCell",
+           "parse_solution"]
+FENCE = re.compile(r"^\s*```otter[ \t]*\n(.*?)\n```\s*$", re.S)
+IGNORE = re.compile(r"^\s*#\s*ignore\s*$", re.I)
+BLOCKS = ("tests", "helpers", "solution", "prompt")
+CELL_MARKERS = {"# ASSIGNMENT CONFIG", "# BEGIN QUESTION", "# END QUESTION", "# BEGIN TESTS",
+                "# END TESTS", "# BEGIN TEST HELPERS", "# END TEST HELPERS", "# BEGIN SOLUTION",
+                "# END SOLUTION", "# BEGIN PROMPT", "# END PROMPT"}
 
 
 @dataclass
 class Question:
     name: str
-    points: float | None = None
+    points: float | None = None       # the total (for lists and `each`: their sum)
     timeout: float | None = None
     tests: list[TestCell] = field(default_factory=list)
-
-
-@dataclass
-class AssignmentConfig:
-    name: str
-    title: str = ""
-    order: int = 0
-    requires: list[str] = field(default_factory=lambda: ["numpy"])
-    timeout: float = 20.0
-    memory_mb: int = 2048
+    spec: float | list | dict | None = None   # `points` as written (Otter's rules use it)
+    manual: bool = False
+    all_or_nothing: bool = False
+    check_cell: bool = True
 
 
 @dataclass
@@ -55,53 +54,37 @@ class Item:
     kind: str  # "cell" | "question-start" | "question-end"
     cell: nbformat.NotebookNode | None = None
     question: Question | None = None
-    solution_only: bool = False
+    role: str = ""  # "" | "solution" (stubbed/removed for students) | "prompt" (students only)
+    number: int = 0  # the cell's position in the solution notebook, from 1 (for messages)
 
 
 @dataclass
 class AssignmentSpec:
     config: AssignmentConfig
-    questions: list[Question]
+    questions: list[Question]           # the questions graded by tests
     helpers: list[str]
     items: list[Item]
     notebook: nbformat.NotebookNode
     path: Path
+    notes: list[str] = field(default_factory=list)
 
 
-def _raw_header(cell) -> tuple[str, str]:
-    if cell.cell_type != "raw":
+def structure_text(cell) -> str | None:
+    """The markup text of a raw cell, or of a Markdown cell holding only an ```otter block."""
+    if cell.cell_type == "raw":
+        return cell.source.strip()
+    if cell.cell_type == "markdown":
+        match = FENCE.match(cell.source)
+        return match.group(1).strip() if match else None
+    return None
+
+
+def _header(cell) -> tuple[str, str]:
+    text = structure_text(cell)
+    if not text:
         return "", ""
-    text = cell.source.strip()
     first, _, rest = text.partition("\n")
-    return first.strip().upper(), rest
-
-
-def _yaml(text: str, where: str) -> dict:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as err:
-        raise MarkupError(f"{where}: invalid YAML: {err}") from None
-    if not isinstance(data, dict):
-        raise MarkupError(f"{where}: expected 'key: value' lines")
-    return data
-
-
-def parse_test_cell(source: str, where: str) -> TestCell:
-    config = {}
-    match = TEST_CONFIG.match(source)
-    if match:
-        config = _yaml(match.group(1), where)
-        source = source[match.end():]
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as err:
-        raise MarkupError(f"{where}: test cell is not valid Python: {err}") from None
-    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)
-             and n.name.startswith("test")]
-    if not names:
-        raise MarkupError(f"{where}: test cell defines no test_* function")
-    return TestCell(source, bool(config.get("hidden", False)), config.get("points"),
-                    config.get("timeout"), names)
+    return " ".join(first.strip().upper().split()), rest
 
 
 class _Parser:
@@ -111,8 +94,9 @@ class _Parser:
         self.questions: list[Question] = []
         self.helpers: list[str] = []
         self.items: list[Item] = []
+        self.notes: list[str] = []
         self.question: Question | None = None
-        self.mode = ""  # "", "tests", "helpers", "solution"
+        self.mode = ""  # "", or one of BLOCKS
 
     def run(self) -> AssignmentSpec:
         for index, cell in enumerate(self.nb.cells):
@@ -121,55 +105,83 @@ class _Parser:
             raise MarkupError(f"{self.path}: question {self.question.name} has no '# END QUESTION'")
         if self.mode:
             raise MarkupError(f"{self.path}: a '# BEGIN {self.mode.upper()}' block is not closed")
-        if self.config is None:
-            raise MarkupError(f"{self.path}: the first raw cell must be '# ASSIGNMENT CONFIG'")
-        return AssignmentSpec(self.config, self.questions, self.helpers, self.items, self.nb,
-                              self.path)
+        self._cfg()  # Otter: without a config cell every key keeps its default
+        self._decide_execution()
+        graded = [q for q in self.questions if q.tests]
+        return AssignmentSpec(self.config, graded, self.helpers, self.items, self.nb, self.path,
+                              self.config.notes + self.notes)
 
     def cell(self, index: int, cell) -> None:
         where = f"{self.path.name} cell {index + 1}"
-        head, rest = _raw_header(cell)
+        if IGNORE.match(cell.source.split("\n", 1)[0]):
+            return
+        head, rest = _header(cell)
         handler = {
             "# ASSIGNMENT CONFIG": self._config, "# BEGIN QUESTION": self._begin_question,
-            "# END QUESTION": self._end_question, "# BEGIN TESTS": self._begin("tests"),
-            "# END TESTS": self._end("tests"), "# BEGIN TEST HELPERS": self._begin("helpers"),
-            "# END TEST HELPERS": self._end("helpers"), "# BEGIN SOLUTION": self._begin("solution"),
-            "# END SOLUTION": self._end("solution"),
+            "# END QUESTION": self._end_question,
+            **{f"# BEGIN {b.upper().replace('HELPERS', 'TEST HELPERS')}": self._begin(b)
+               for b in BLOCKS},
+            **{f"# END {b.upper().replace('HELPERS', 'TEST HELPERS')}": self._end(b)
+               for b in BLOCKS},
         }.get(head)
+        assert handler is None or head in CELL_MARKERS
         if handler:
             handler(rest, where)
+        elif head.startswith("#") and _looks_like_marker(head):
+            raise MarkupError(f"{where}: unknown marker cell '{head}' (see docs/otter.md for "
+                              "the markers coursekit supports)")
         elif self.mode == "tests":
             self._test(cell, where)
         elif self.mode == "helpers":
             self.helpers.append(cell.source) if cell.cell_type == "code" else None
         else:
-            self.items.append(Item("cell", cell, self.question, self.mode == "solution"))
+            self.items.append(Item("cell", cell, self.question, self.mode, index + 1))
 
     def _config(self, text: str, where: str) -> None:
-        data = _yaml(text, where)
-        if "name" not in data:
-            raise MarkupError(f"{where}: ASSIGNMENT CONFIG needs a 'name'")
-        known = AssignmentConfig.__dataclass_fields__
-        self.config = AssignmentConfig(**{k: v for k, v in data.items() if k in known})
+        if self.config is not None:
+            raise MarkupError(f"{where}: a second ASSIGNMENT CONFIG cell, or one after the "
+                              "first question (put it first)")
+        self.config = assignment_config(load_yaml(text, where), self.path, where)
+
+    def _cfg(self) -> AssignmentConfig:
+        if self.config is None:
+            self.config = assignment_config({}, self.path, self.path.name)
+        return self.config
 
     def _begin_question(self, text: str, where: str) -> None:
         if self.question is not None:
             raise MarkupError(f"{where}: question inside question {self.question.name}")
-        data = _yaml(text, where)
-        if "name" not in data:
-            raise MarkupError(f"{where}: BEGIN QUESTION needs a 'name'")
-        if any(q.name == str(data["name"]) for q in self.questions):
-            raise MarkupError(f"{where}: duplicate question name {data['name']}")
-        self.question = Question(str(data["name"]), data.get("points"), data.get("timeout"))
+        self._cfg()
+        cfg = question_config(load_yaml(text, where), where)
+        if any(q.name == cfg.name for q in self.questions):
+            raise MarkupError(f"{where}: duplicate question name {cfg.name}")
+        total = cfg.points if isinstance(cfg.points, (int, float)) else None
+        self.question = Question(cfg.name, total, cfg.timeout, spec=cfg.points,
+                                 manual=cfg.manual, all_or_nothing=cfg.all_or_nothing,
+                                 check_cell=bool(load_yaml(text, where).get("check_cell", True)))
         self.questions.append(self.question)
         self.items.append(Item("question-start", question=self.question))
 
     def _end_question(self, text: str, where: str) -> None:
-        if self.question is None:
+        q = self.question
+        if q is None:
             raise MarkupError(f"{where}: END QUESTION without BEGIN QUESTION")
-        if not self.question.tests:
-            raise MarkupError(f"{where}: question {self.question.name} has no tests")
-        self.items.append(Item("question-end", question=self.question))
+        if q.manual and q.tests:
+            raise MarkupError(f"{where}: question {q.name} is manual (graded by hand) but has "
+                              "tests: remove 'manual: true' or the tests")
+        if q.manual:
+            self.notes.append(f"question {q.name} is graded by hand (manual): not in the "
+                              "autograder's score")
+        elif not q.tests:
+            self.notes.append(f"question {q.name} has no tests: nothing grades it")
+        elif q.spec is not None and not isinstance(q.spec, (int, float)):
+            from autograder.build.otter_config import resolve_points
+
+            q.points = sum(resolve_points(q.name, q.spec, [t.points for t in q.tests]))
+        if q.all_or_nothing:
+            for t in q.tests:
+                t.code += "".join(f"{f}.coursekit_all_or_nothing = True\n" for f in t.functions)
+        self.items.append(Item("question-end", question=q))
         self.question = None
 
     def _begin(self, mode: str):
@@ -192,7 +204,25 @@ class _Parser:
         if cell.cell_type != "code":
             return
         assert self.question is not None
-        self.question.tests.append(parse_test_cell(cell.source, where))
+        self.question.tests.append(parse_test_cell(
+            cell, where, self.question.name, len(self.question.tests) + 1,
+            self._cfg().ok_format))
+
+    def _decide_execution(self) -> None:
+        cfg = self.config
+        otter = any(t.kind != "pytest" for q in self.questions for t in q.tests)
+        if cfg.execution is None:
+            cfg.execution = "notebook" if otter else "graded-code"
+        seeded = cfg.seed.value is not None or cfg.seed.variable
+        if seeded and cfg.execution != "notebook":
+            raise MarkupError(f"{self.path.name}: Otter's intercell seeding ('seed' or "
+                              "'generate: seed') needs 'execution: notebook'")
+
+
+def _looks_like_marker(head: str) -> bool:
+    words = head.lstrip("#").split()
+    return bool(words) and (words[0] in {"BEGIN", "END", "ASSIGNMENT", "HIDDEN", "IGNORE"}
+                            or "SOLUTION" in words or "PROMPT" in words)
 
 
 def parse_solution(path: Path) -> AssignmentSpec:

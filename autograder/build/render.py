@@ -13,13 +13,16 @@ import nbformat
 from nbformat import v4
 
 from autograder.build.markup import AssignmentSpec, Item
-from autograder.build.stub import make_stub, strip_solution_markers
+from autograder.build.stub import make_stub, strip_solution_markers, student_seed
 
 SETUP = '''# Self-check: check("{first}") runs the public tests of one question, check() runs them all.
 # The grader runs only imports, functions, classes and UPPER_CASE constants from this notebook.
 from autograder.check import Checker
 
 check = Checker("{name}", globals())'''
+MANUAL_PROMPT = "_Type your answer here, replacing this text._"
+GRADED_CODE_LINE = "only imports, functions, classes and UPPER_CASE constants from this notebook."
+NOTEBOOK_LINE = "this whole notebook, top to bottom: restart and run all before submitting."
 
 
 def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
@@ -27,7 +30,8 @@ def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
     name = spec.config.name
     first = spec.questions[0].name if spec.questions else "q1"
     cells: list = []
-    has_public = {q.name: any(not t.hidden for t in q.tests) for q in spec.questions}
+    has_public = {q.name: q.check_cell and any(not t.hidden for t in q.tests)
+                  for q in spec.questions}
     pending = None  # a question whose points go under the heading of the next markdown cell
     for index, item in enumerate(spec.items):
         if item.kind == "question-start":
@@ -41,7 +45,10 @@ def render(spec: AssignmentSpec, *, solutions: bool) -> nbformat.NotebookNode:
         cells.extend(rendered)
     if not solutions:
         title = 1 if cells and cells[0].cell_type == "markdown" else 0
-        cells.insert(title, v4.new_code_cell(SETUP.format(name=name, first=first)))
+        setup = SETUP.format(name=name, first=first)
+        if spec.config.execution == "notebook":
+            setup = setup.replace(GRADED_CODE_LINE, NOTEBOOK_LINE)
+        cells.insert(title, v4.new_code_cell(setup))
     nb = v4.new_notebook(cells=cells)
     meta = spec.notebook.get("metadata", {})
     nb.metadata = {
@@ -76,7 +83,7 @@ def _points_under_heading(question, cells: list, following: list[Item]):
     the heading cell just before the question (changed here; returns None). Without an author
     heading, returns the question to get the generated heading cell."""
     nxt = following[0] if following else None
-    if nxt is not None and nxt.kind == "cell" and not nxt.solution_only and _is_heading(nxt.cell):
+    if nxt is not None and nxt.kind == "cell" and not nxt.role and _is_heading(nxt.cell):
         return question
     if len(cells) > 1 and _is_heading(cells[-1]):
         cells[-1].source = _with_points(cells[-1].source, question)
@@ -92,21 +99,37 @@ def _render_item(item: Item, index: int, spec: AssignmentSpec, solutions: bool,
     if item.kind == "question-start":
         return []
     if item.kind == "question-end":
-        if solutions or not has_public[item.question.name]:
+        if solutions or not has_public.get(item.question.name):
             return []
         return [v4.new_code_cell(f'check("{item.question.name}")')]
     cell = item.cell
-    if item.solution_only and not solutions:
+    if item.role == "prompt" and solutions:
         return []
     if cell.cell_type == "code":
-        where = f"{spec.path.name} cell {index + 1}"
+        where = f"{spec.path.name} cell {item.number or index + 1}"
         qname = item.question.name if item.question else None
-        source = strip_solution_markers(cell.source) if solutions else make_stub(
-            cell.source, qname, where)
-        return [v4.new_code_cell(source)]
+        if solutions:
+            return [v4.new_code_cell(strip_solution_markers(cell.source, where))]
+        seed = spec.config.seed
+        stub = make_stub(student_seed(cell.source, seed.variable, seed.student_value), qname, where)
+        return [v4.new_code_cell(stub)]
+    if item.role == "solution" and not solutions:
+        return [v4.new_markdown_cell(MANUAL_PROMPT)] if _needs_placeholder(item, spec) else []
     if cell.cell_type == "markdown":
         return [v4.new_markdown_cell(cell.source)]
     return [v4.new_raw_cell(cell.source)]
+
+
+def _needs_placeholder(item: Item, spec: AssignmentSpec) -> bool:
+    """Otter: a manual question without a prompt gets one answer cell for its written solution."""
+    q = item.question
+    if q is None or not q.manual:
+        return False
+    mine = [i for i in spec.items if i.kind == "cell" and i.question is q]
+    if any(i.role == "prompt" for i in mine):
+        return False
+    written = [i for i in mine if i.role == "solution" and i.cell.cell_type == "markdown"]
+    return written[0] is item
 
 
 def _fmt(points: float) -> str:

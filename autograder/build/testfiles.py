@@ -2,7 +2,8 @@
 
 Every `def test_*` gets `@pytest.mark.question(name, points=..., hidden=..., timeout=...)`.
 Points: a cell's `points` is per test function; the question's remaining points are split
-equally over the tests without explicit points (1 point each when the question sets none).
+equally over the tests without explicit points; Otter's rules (a question without points
+is worth 1) in `otter_config.resolve_points`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 from autograder import testing
 from autograder.build.markup import AssignmentConfig, Question
+from autograder.build.otter_config import cell_points
 from autograder.build.stub import MarkupError
 
 HEADER = '''"""Tests for {question} of {assignment}.
@@ -109,21 +111,9 @@ def safe_name(question: str) -> str:
 
 
 def allocate_points(question: Question) -> list[float]:
-    """Points for each test cell's functions (one number per cell, per function)."""
-    explicit = sum((c.points or 0) * len(c.functions) for c in question.tests if c.points)
-    n_default = sum(len(c.functions) for c in question.tests if c.points is None)
-    if question.points is None:
-        share = 1.0
-    elif n_default:
-        share = (float(question.points) - explicit) / n_default
-    else:
-        share = 0.0
-    if question.points is not None and n_default == 0 and abs(explicit - question.points) > 1e-9:
-        raise MarkupError(f"question {question.name}: test points add up to {explicit}, "
-                          f"but the question is worth {question.points}")
-    if share < 0:
-        raise MarkupError(f"question {question.name}: explicit test points exceed its points")
-    return [float(c.points) if c.points is not None else share for c in question.tests]
+    """Points for each test cell's functions (one number per cell, per function): Otter's rules,
+    see `otter_config.resolve_points`."""
+    return cell_points(question)
 
 
 def _decorate(code: str, marker: str) -> str:

@@ -1,10 +1,15 @@
 """Grade one submission against an autograder bundle (run as its own process by the batch).
 
-    python -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only] [--question Q]...
+    python -P -m autograder.grade.one BUNDLE SUBMISSION OUT_DIR [--public-only] [--hidden-details]
+        [--question Q]... [--first-failure] [--name NAME]
 
 The student's graded code runs in a sandboxed worker; this process holds the tests, the
 reference and the expected values, and decides the score. A broken or foreign notebook gets a
-zero with a clear message, and results.json / feedback.txt are always written.
+zero with a clear message, and results.json / feedback.txt / record.json are always written.
+Hidden tests' messages reach results.json and feedback.txt only with `--hidden-details` (or
+`hidden_details: true` in the assignment's config). Start it with `-P` (or `-I`) and from a
+folder of your own: a `numpy.py` in the working directory must never be importable here
+(`autograder/__init__.py` also drops the working directory from `sys.path`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 import sys
 import tempfile
 import time
@@ -21,9 +27,11 @@ from pathlib import Path
 import pytest
 
 from autograder.adapter import Adapter, InProcessTransport
-from autograder.extract import NotebookError, graded_code, read_notebook
+from autograder.extract import GradedCode, NotebookError, graded_code, read_notebook
 from autograder.grade.plugin import GradingPlugin, pytest_args
+from autograder.notebook_mode import notebook_code
 from autograder.results import SubmissionResult, TestResult
+from autograder.safetext import MAX_NOTES, cap_notes, path_text
 from autograder.sandbox import SandboxPolicy, SandboxTransport
 
 PYTEST_INI = "[pytest]\n"
@@ -60,18 +68,25 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     fault."""
     meta = load_bundle(bundle)
     start = time.monotonic()
-    name = str(submission)
+    name = path_text(submission)
     try:
-        code = graded_code(read_notebook(submission))
+        nb = read_notebook(submission)
+        code = notebook_code(nb, meta) if meta.get("execution") == "notebook" else graded_code(nb)
     except NotebookError as err:
         return zero_result(meta, name, str(err), public_only)
     if code.assignment and code.assignment != meta["name"]:
-        msg = (f"this notebook belongs to assignment '{code.assignment}', not '{meta['name']}': "
+        msg = (f"this notebook belongs to assignment {str(code.assignment)[:100]!r}, not "
+               f"'{meta['name']}': "
                f"submit your {meta['name']} notebook")
         return zero_result(meta, name, msg, public_only)
     policy = policy or SandboxPolicy(memory_mb=int(meta.get("memory_mb", 2048)))
-    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])))
+    files = bundle / "files"
+    transport = SandboxTransport(code.source, policy, tuple(meta.get("requires", [])),
+                                 files_dir=files if files.is_dir() else None)
     try:
+        if meta.get("execution") == "notebook":  # run the notebook before any test's clock
+            with contextlib.suppress(Exception):
+                Adapter(transport).has("__name__")
         plugin = GradingPlugin(lambda: Adapter(transport),
                                None if public_only else lambda: reference_adapter(bundle),
                                questions=questions)
@@ -79,8 +94,11 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
                    ["-x"] if first_failure else [])
     finally:
         transport.close()
-    result = SubmissionResult(name, meta["name"], list(plugin.results.values()),
-                              notes=code.notes + _load_notes(transport))
+    tests = plugin.ordered_results()
+    for test in tests:
+        test.message = in_the_notebook(test.message, code)
+    result = SubmissionResult(name, meta["name"], tests,
+                              notes=cap_notes(code.notes + _load_notes(transport, code)))
     if plugin.collection_errors:
         raise RuntimeError("the assignment's tests failed to load (instructor problem):\n"
                            + "\n".join(plugin.collection_errors))
@@ -88,9 +106,35 @@ def grade_submission(bundle: Path, submission: Path, *, public_only: bool = Fals
     return result
 
 
-def _load_notes(transport: SandboxTransport) -> list[str]:
-    return [f"while loading your code, line {e.get('line', '?')}: {e['type']}: {e['message']}"
-            for e in transport.load_errors]
+def _load_notes(transport: SandboxTransport, code: GradedCode) -> list[str]:
+    notes = []
+    for error in transport.load_errors[:MAX_NOTES + 1]:
+        if not isinstance(error, dict):
+            continue
+        line = error.get("line")
+        where = (code.locate(line) if isinstance(line, int) else None) or f"line {line}"
+        notes.append(f"{where}: {error.get('type')}: {error.get('message')} (while loading "
+                     "your code: this statement was skipped)")
+    return notes
+
+
+NOTEBOOK_FRAME = re.compile(r'File "<notebook>", line (\d+)')
+FILE_FRAME = re.compile(r'File "[^"\n]*/([^"/\n]+)"')
+
+
+def in_the_notebook(message: str, code: GradedCode) -> str:
+    """Traceback lines name the cell the student sees (first the innermost one); other files
+    show only their name, never a path of the grader's machine."""
+    found: list[str] = []
+
+    def to_cell(match: re.Match) -> str:
+        label = code.locate(int(match[1]))
+        if label:
+            found.append(label)
+        return label or match[0]
+
+    text = FILE_FRAME.sub(lambda m: f'File "{m[1]}"', NOTEBOOK_FRAME.sub(to_cell, message))
+    return f"in {found[-1]}: {text}" if found else text
 
 
 def run_pytest(tests_dir: Path, plugin: GradingPlugin, public_only: bool = False,
@@ -119,12 +163,19 @@ def main(argv: list[str] | None = None) -> int:
                         "(repeatable; the proofs use it to grade a variant on its own question)")
     parser.add_argument("--first-failure", action="store_true",
                         help="stop at the first failing test (mutation runs)")
+    parser.add_argument("--name", help="the submission's name in results (default: its path)")
+    parser.add_argument("--hidden-details", action="store_true",
+                        help="show hidden tests' messages to students (default: only that "
+                             "a hidden test failed)")
     args = parser.parse_args(argv)
     result = grade_submission(args.bundle, args.submission, public_only=args.public_only,
                               tests_dir=args.tests_dir,
                               questions=set(args.question) if args.question else None,
                               first_failure=args.first_failure)
-    result.write(args.out)
+    if args.name:
+        result.submission = path_text(args.name)
+    details = args.hidden_details or bool(load_bundle(args.bundle).get("hidden_details"))
+    result.write(args.out, hidden_details=details)
     return 0
 
 

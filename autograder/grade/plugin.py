@@ -2,6 +2,8 @@
 
 It provides the `sub` and `ref` fixtures, selects questions, applies each test's time limit to
 the student adapter, and records one `TestResult` per test with a short, readable message.
+Public tests run first; before the first hidden test the student's worker is restarted, so no
+public test's message can carry what a hidden test sent to the student's code.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ class GradingPlugin:
         self.public_only = False
         self.results: dict[str, TestResult] = {}
         self.collection_errors: list[str] = []
+        self._hidden_started = False
+        self.all_or_nothing: set[str] = set()
+        self.failed_questions: set[str] = set()
 
     def pytest_configure(self, config) -> None:
         config.addinivalue_line(
@@ -53,8 +58,21 @@ class GradingPlugin:
                 continue
             if self.questions is None or marker.args[0] in self.questions:
                 keep.append(item)
-        keep.sort(key=lambda item: natural_key(item.get_closest_marker("question").args[0]))
+        keep.sort(key=lambda item: (bool(item.get_closest_marker("question").kwargs.get("hidden")),
+                                    natural_key(item.get_closest_marker("question").args[0])))
         items[:] = keep
+
+    def pytest_runtest_setup(self, item) -> None:
+        hidden = item.get_closest_marker("question").kwargs.get("hidden")
+        if hidden and not self._hidden_started:
+            self._hidden_started = True
+            restart = getattr(getattr(self._sub, "transport", None), "restart", None)
+            if restart is not None:
+                restart()
+
+    def ordered_results(self) -> list[TestResult]:
+        """Results question by question (public before hidden within a question)."""
+        return sorted(self.results.values(), key=lambda t: natural_key(t.question))
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
@@ -81,9 +99,30 @@ class GradingPlugin:
             return
         points = float(marker.kwargs.get("points", 1.0))
         passed = report.passed and report.when == "call"
-        message = "" if passed else _message(call, report)
+        message = _author_message(item, passed, "" if passed else _message(call, report))
         self.results[key] = TestResult(marker.args[0], item.name, points if passed else 0.0,
                                        points, bool(marker.kwargs.get("hidden", False)), message)
+        if getattr(getattr(item, "function", None), "coursekit_all_or_nothing", False):
+            self.all_or_nothing.add(marker.args[0])
+        if not passed:
+            self.failed_questions.add(marker.args[0])
+
+    def pytest_sessionfinish(self, session) -> None:
+        """Otter's `all_or_nothing`: a question with a failing test scores zero."""
+        for question in self.all_or_nothing & self.failed_questions:
+            for r in self.results.values():
+                if r.question == question:
+                    if r.passed and r.max_score:
+                        r.message = f"{r.message}\n(no points: {question} is all-or-nothing and " \
+                                    "one of its tests fails)".strip()
+                    r.score = 0.0
+
+
+def _author_message(item, passed: bool, message: str) -> str:
+    """The test's success_message / failure_message (Otter's test config), if any."""
+    func = getattr(item, "function", None)
+    extra = getattr(func, "coursekit_success" if passed else "coursekit_failure", "")
+    return f"{extra}\n{message}".strip() if extra else message
 
 
 def natural_key(name: str) -> list:

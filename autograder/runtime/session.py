@@ -8,6 +8,9 @@ because the grader copies it alone into the sandbox and runs it there as the wor
 The trusted grader sends requests ({"op": ..., ...}) and gets back values. Values travel as JSON
 plus one `.npz` blob for arrays (written with `np.savez`, read with `allow_pickle=False`), never
 pickle. Objects that are not values stay here and travel as handles ({"__h__": id}).
+The trusted side decodes what comes back with caps (`autograder.runtime.limits.DecodeLimits`,
+passed to `unpack`): JSON size, element count and depth, no compressed `.npz` members, every
+array's declared size checked against its stored bytes before anything is allocated.
 The same `Session` class serves the in-process self-check (see `autograder.adapter`).
 """
 
@@ -113,15 +116,23 @@ def pack(message: dict, codec: Codec) -> bytes:
     return struct.pack("<QQ", len(header), len(data)) + header + data
 
 
-def unpack(frame: bytes, codec: Codec) -> dict:
-    """Inverse of `pack`: arrays are read with allow_pickle=False."""
+def unpack(frame: bytes, codec: Codec, limits=None) -> dict:
+    """Inverse of `pack`: arrays are read with allow_pickle=False. `limits` (the trusted side:
+    a `DecodeLimits`) checks the parts before they are decoded and raises ValueError."""
     header_len, data_len = struct.unpack("<QQ", frame[:16])
     if header_len + data_len + 16 != len(frame):
         raise ValueError("malformed frame: lengths do not add up")
+    if limits is not None:
+        limits.check_json_size(header_len)
     body = json.loads(frame[16 : 16 + header_len])
+    if limits is not None:
+        limits.check_tree(body)
     arrays = {}
     if data_len:
-        arrays = dict(np.load(io.BytesIO(frame[16 + header_len :]), allow_pickle=False))
+        blob = frame[16 + header_len :]
+        if limits is not None:
+            limits.check_npz(blob)
+        arrays = dict(np.load(io.BytesIO(blob), allow_pickle=False))
     if "value" in body:
         body["value"] = codec.decode(body["value"], arrays)
     return body
@@ -261,13 +272,28 @@ def load_submission(source: str, namespace: dict) -> list[dict]:
 
 
 def _describe(exc: BaseException, line: int = 0) -> dict:
-    """The exception as data, with only the student's frames in the traceback."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if os.path.basename(f.filename) != "session.py"]
-    text = "".join(traceback.format_list(frames[-5:]))
-    text += "".join(traceback.format_exception_only(type(exc), exc))
-    return {"type": type(exc).__name__, "message": str(exc)[:2000], "line": line,
-            "traceback": text[-3000:]}
+    """The exception as data, with only the student's frames in the traceback. Never raises,
+    whatever the exception's str() or repr() do."""
+    kind = _safe_text(lambda: type(exc).__name__, "Exception")[:200]
+    message = _safe_text(lambda: str(exc), None)
+    if message is None:
+        message = _safe_text(lambda: repr(exc), f"<{kind} with an unprintable message>")
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if os.path.basename(f.filename) != "session.py"]
+        text = "".join(traceback.format_list(frames[-5:]))
+    except Exception:  # noqa: BLE001 - a traceback we cannot format is left out
+        text = ""
+    text += f"{kind}: {message[:2000]}\n"
+    return {"type": kind, "message": message[:2000], "line": line, "traceback": text[-3000:]}
+
+
+def _safe_text(render, default):
+    try:
+        out = render()
+    except BaseException:  # noqa: BLE001 - student objects may raise anything here
+        return default
+    return out if type(out) is str else default
 
 
 def _serve(source_path: str, in_fd: int, out_fd: int, preload: str) -> None:
@@ -310,8 +336,9 @@ def _answer(session: Session, request: dict) -> bytes:
             exc = RuntimeError(f"your code called exit({exc.code})")
         try:
             return pack({"ok": False, "error": _describe(exc)}, session.codec)
-        except Exception as inner:  # noqa: BLE001 - e.g. an exception whose str() fails
-            return pack({"ok": False, "error": {"type": "Error", "message": repr(inner)}},
+        except BaseException:  # noqa: BLE001 - e.g. a message that cannot be encoded
+            return pack({"ok": False, "error": {"type": "Error", "message":
+                                                "an error that could not be reported"}},
                         session.codec)
 
 

@@ -55,9 +55,9 @@ def fake_splice(per_class: int = 40, seed: int = 0) -> list[Splice]:
 
 def make_leaderboard(root: Path) -> tuple[Path, Path]:
     """A leaderboard data folder with the dna-splice task and a one-student roster."""
-    from leaderboard.task_init import init_dna_splice
+    from leaderboard.tasks import get_task
 
-    task = init_dna_splice(fake_splice(), root / "tasks" / "dna-splice")
+    task = get_task("dna-splice").build(fake_splice(), root / "tasks" / "dna-splice")
     (root / "roster.csv").write_text("student_id,name,team,token\nada,Ada,,tok-ada\n")
     return root, task
 

@@ -24,8 +24,9 @@ def test_stub_names_question_and_function():
 
 
 def test_solution_suffix_rules():
+    """Otter's rule: an assignment keeps its target, any other line becomes `...`."""
     src = "lr = 0.1  # SOLUTION\nprint('secret')  # SOLUTION\nkeep = 1"
-    assert make_stub(src, None, "cell").splitlines() == ["lr = ...  # TODO", "keep = 1"]
+    assert make_stub(src, None, "cell").splitlines() == ["lr = ...", "...", "keep = 1"]
 
 
 def test_unclosed_solution_is_an_error():
@@ -87,11 +88,17 @@ def test_stale_files_lists_missing(tmp_path):
     assert "assignments/toy/toy.ipynb" in stale_files(out, tmp_path, "toy")
 
 
-def test_raw_solution_cells_are_left_out(tmp_path):
+def test_raw_solution_cells_follow_otters_rules(tmp_path):
+    """Otter: code cells in a raw solution block are stubbed line by line (not dropped, which
+    left nothing in their place); Markdown solution cells are removed."""
     nb = solution_notebook()
     nb.cells[-1:-1] = [v4.new_raw_cell("# BEGIN SOLUTION"),
-                       v4.new_code_cell("ANSWER_ONLY = 42"), v4.new_raw_cell("# END SOLUTION")]
+                       v4.new_code_cell("ANSWER_ONLY = 42  # SOLUTION"),
+                       v4.new_markdown_cell("**SOLUTION**: forty-two"),
+                       v4.new_raw_cell("# END SOLUTION")]
     path = write_toy(tmp_path, nb)
     out = generate(parse_solution(path), tmp_path)
-    assert "ANSWER_ONLY" not in out.committed["assignments/toy/toy.ipynb"]
-    assert "ANSWER_ONLY" in out.bundle["reference.py"]
+    student = out.committed["assignments/toy/toy.ipynb"]
+    assert "42" not in student and "forty-two" not in student
+    assert "ANSWER_ONLY = ..." in student
+    assert "ANSWER_ONLY = 42" in out.bundle["reference.py"]

@@ -20,12 +20,14 @@ def _namespace(double_body: str) -> dict:
 def test_check_in_notebook_passes_and_explains(toy_root, capsys, monkeypatch):
     assert main(["build", "--no-prove"]) == 0
     monkeypatch.chdir(toy_root / "assignments" / "toy")
-    good = Checker("toy", _namespace("return SCALE * np.asarray(x, dtype=float)"))("q1")
-    assert good.score == good.max_score == 1.0
+    check = Checker("toy", _namespace("return SCALE * np.asarray(x, dtype=float)"))
+    assert check("q1") is None  # a notebook shows the summary, not an object's repr
+    assert check.last.score == check.last.max_score == 1.0
     assert "q1: all public tests pass" in capsys.readouterr().out
-    bad = Checker("toy", _namespace("return x + x + 1"))()
+    bad = Checker("toy", _namespace("return x + x + 1"))
+    bad()
     out = capsys.readouterr().out
-    assert bad.score == 1.0  # q2 passes, q1 fails
+    assert bad.last.score == 1.0  # q2 passes, q1 fails
     assert "double([0,1,2])" in out and "expected" in out
 
 

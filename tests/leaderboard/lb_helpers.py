@@ -12,7 +12,7 @@ import os
 import random
 from pathlib import Path
 
-from leaderboard.task_init import init_dna_splice, init_summaries
+from leaderboard.tasks import get_task
 
 INSTRUCTOR = "instructor-secret-token"
 ROSTER = """student_id,name,team,token
@@ -30,6 +30,16 @@ class FakeSplice:
     id: str
     label: str
     sequence: str
+
+
+def init_dna_splice(records, out_dir: Path) -> Path:
+    """Build a dna-splice task folder from `records`."""
+    return get_task("dna-splice").build(records, Path(out_dir))
+
+
+def init_summaries(task: str, records: list[dict], out_dir: Path) -> Path:
+    """Build a summarization task folder from {id, document, summary} records."""
+    return get_task(task).build(records, Path(out_dir))
 
 
 def fake_splice(n_per_class: tuple[int, int, int] = (20, 20, 40), seed: int = 0) -> list:
@@ -55,10 +65,11 @@ def fake_summaries(n: int = 12, seed: int = 0) -> list[dict]:
 
 def write_config(data_dir: Path, *, deadline: dt.datetime | None = None, daily_limit: int = 5,
                  final_picks: int = 2, timezone: str = "UTC", tasks=("dna-splice", "billsum"),
-                 max_upload_bytes: int = 1_000_000) -> None:
+                 max_upload_bytes: int = 1_000_000, invalid_daily_limit: int = 20) -> None:
     deadline = deadline or dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
     payload = {"timezone": timezone, "max_upload_bytes": max_upload_bytes,
                "tasks": {t: {"deadline": deadline.isoformat(), "daily_limit": daily_limit,
+                             "invalid_daily_limit": invalid_daily_limit,
                              "final_picks": final_picks} for t in tasks}}
     (data_dir / "config.json").write_text(json.dumps(payload))
 
@@ -76,8 +87,8 @@ def make_data_dir(root: Path, **config) -> Path:
 def open_client(data_dir: Path, database_url: str | None = None):
     from fastapi.testclient import TestClient
 
-    from leaderboard.app import create_app
     from leaderboard.service import LeaderboardService
+    from leaderboard.web.app import create_app
 
     service = LeaderboardService.open(data_dir, database_url=database_url, auto_init=False)
     return TestClient(create_app(service)), service
@@ -100,7 +111,7 @@ def csv_bytes(header: str, rows) -> bytes:
     return (header + "\n" + "".join(f"{a},{b}\n" for a, b in rows)).encode()
 
 
-def wait_status(client, token: str, submission_id: int, timeout: float = 20.0) -> dict:
+def wait_status(client, token: str, submission_id: int, timeout: float = 90.0) -> dict:
     import time
 
     end = time.monotonic() + timeout
@@ -113,3 +124,32 @@ def wait_status(client, token: str, submission_id: int, timeout: float = 20.0) -
 
 def pg_url() -> str | None:
     return os.environ.get("COURSEKIT_PG_URL")
+
+
+def loaded_task(root: Path, daily_limit: int = 5, invalid_daily_limit: int = 20):
+    """A `LoadedTask` for a tiny dna-splice folder under `root` (no service, no server)."""
+    from leaderboard.config import TaskConfig
+    from leaderboard.tasks.files import read_test_ids, solution_path, test_file
+    from leaderboard.tasks.loaded import LoadedTask
+    from leaderboard.tasks.solution import load_solution
+
+    folder = init_dna_splice(fake_splice(), root / "dna-splice")
+    rules = TaskConfig(deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+                       daily_limit=daily_limit, invalid_daily_limit=invalid_daily_limit)
+    return LoadedTask(spec=get_task("dna-splice"), rules=rules,
+                      solution=load_solution(solution_path(folder)),
+                      expected_ids=read_test_ids(test_file("dna-splice", folder)), folder=folder)
+
+
+def store_with_roster(root: Path, roster: str = ROSTER):
+    """(session factory, participants by student id) on a fresh SQLite file."""
+    from leaderboard.store.db import make_engine, session_factory
+    from leaderboard.store.models import Participant
+    from leaderboard.store.roster import parse_roster, sync_roster
+
+    Session = session_factory(make_engine(f"sqlite:///{root / 'lb.db'}"))
+    with Session.begin() as session:
+        sync_roster(session, parse_roster(roster), root / "tokens.csv")
+    with Session() as session:
+        people = {p.student_id: p for p in session.query(Participant)}
+    return Session, people

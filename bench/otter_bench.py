@@ -1,0 +1,184 @@
+"""Side by side with Otter: build and grade otter-grader's own master notebooks with both tools.
+
+    python bench/otter_bench.py OTTER_CHECKOUT [--notebooks example,exception-example] [--json F]
+
+OTTER_CHECKOUT is a working tree of https://github.com/ucbds-infra/otter-grader (the Python
+master notebooks are in test/test_assign/files/). `pip install otter-grader` (the `dev` extra)
+provides the `otter` command. For each master notebook:
+
+1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does);
+2. `otter assign --no-run-tests --no-pdfs` builds it;
+3. the same two submissions, Otter's autograder (solution) notebook and Otter's student
+   notebook, are graded by coursekit (`grade_batch`, sandboxed) and by `otter run`;
+4. coursekit also grades its own student notebook (its build proof).
+
+It prints per-question points for every pair and the wall-clock seconds of each step.
+Nothing here is part of CI; tests/autograder/test_otter_compat.py holds the fast checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.build.builder import generate, write_build
+from autograder.build.markup import MarkupError, parse_solution
+from autograder.grade.batch import grade_batch
+
+DEFAULT = ["example", "exception-example", "generate-otter", "generate-gradescope",
+           "generate-pdf", "master-skeleton", "lecture-notebook"]
+
+
+UNKNOWN_QUESTION_KEYS = re.compile(r"unknown question key\(s\) \[([^\]]*)\]")
+
+
+PLUGIN = re.compile(r"^[ \t]*(\"\"\"|\'\'\')[ \t]*# BEGIN PLUGIN.*?# END PLUGIN[^\n]*\n?",
+                    re.S | re.M)
+
+
+def build_unchanged_or_not(work: Path, name: str) -> tuple[Path, object, str]:
+    """Build the notebook as is. When coursekit refuses something it does not support (a
+    question key that Otter ignores, such as `private_points`; a student-facing `# BEGIN
+    PLUGIN` block), build a copy without it too, and say so."""
+    path, changed = work / f"{name}.ipynb", []
+    for _attempt in range(3):
+        try:
+            spec = parse_solution(path)
+            output = generate(spec, work / "coursekit")
+            break
+        except MarkupError as err:
+            nb = nbformat.read(str(path), as_version=4)
+            match = UNKNOWN_QUESTION_KEYS.search(str(err))
+            if match:
+                keys = [k.strip(" '") for k in match.group(1).split(",")]
+                for cell in nb.cells:
+                    if cell.cell_type == "raw":
+                        cell.source = "\n".join(line for line in cell.source.split("\n")
+                                                if line.split(":")[0].strip() not in keys)
+            elif "# BEGIN PLUGIN" in str(err):
+                for cell in nb.cells:
+                    cell.source = PLUGIN.sub("", cell.source)
+            else:
+                raise
+            nbformat.write(nb, str(path))
+            changed.append(str(err).split(";")[0])
+    else:
+        raise RuntimeError(f"still not buildable after removing: {changed}")
+    root = work / "coursekit"
+    note = f"not unchanged: refused {changed}; built after removing only that" if changed else ""
+    return write_build(output, root, spec.config.name), spec, note
+
+
+def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
+    t0 = time.monotonic()
+    try:
+        bundle, spec, changed = build_unchanged_or_not(work, name)
+    except Exception as err:  # noqa: BLE001 - reported in the table
+        return {"error": f"{type(err).__name__}: {err}"}
+    build_s = time.monotonic() - t0
+    subs = [*otter_subs, bundle / "examples" / "stub.ipynb"]
+    t0 = time.monotonic()
+    results = grade_batch(bundle, subs, work / "coursekit-out", jobs=1)
+    grade_s = time.monotonic() - t0
+    points = [{q: got for q, (got, _top) in r.by_question().items()} for r in results]
+    tops = {q: top for q, (_got, top) in results[0].by_question().items()}
+    return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
+            "points": points, "max": tops, "notes": spec.notes, "changed": changed}
+
+
+def otter_side(work: Path, name: str) -> dict:
+    t0 = time.monotonic()
+    dist = work / "otter-dist"
+    run = subprocess.run(["otter", "assign", "--no-run-tests", "--no-pdfs", f"{name}.ipynb",
+                          str(dist)],
+                         cwd=work, capture_output=True, text=True)
+    build_s = time.monotonic() - t0
+    zips = sorted((dist / "autograder").glob("*.zip"))
+    if run.returncode or not zips:
+        return {"error": (run.stderr or run.stdout or "no autograder zip (generate: false)")
+                [-500:], "build_s": build_s}
+    subs = [dist / "autograder" / f"{name}.ipynb", dist / "student" / f"{name}.ipynb"]
+    points, tops, t0 = [], {}, time.monotonic()
+    for sub in subs:
+        out = work / f"otter-out-{sub.parent.name}"
+        out.mkdir()
+        subprocess.run(["otter", "run", "-a", str(zips[-1]), "-o", str(out), str(sub)],
+                       cwd=work, capture_output=True, text=True)
+        tests = json.loads((out / "results.json").read_text())["tests"]
+        got = {t["name"]: float(t.get("score") or 0) for t in tests if t["name"] != "Public Tests"}
+        tops.update({t["name"]: float(t.get("max_score") or 0) for t in tests
+                     if t["name"] != "Public Tests"})
+        points.append(got)
+    grade_s = time.monotonic() - t0
+    return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
+            "points": points, "max": tops, "subs": subs}
+
+
+def compare(name: str, files: Path) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"otter-bench-{name}-"))
+    for path in files.iterdir():
+        if path.is_file():
+            shutil.copy(path, work / path.name)
+    otter = otter_side(work, name)
+    ck = coursekit_side(work, name, otter.get("subs", []))
+    otter.pop("subs", None)
+    return {"notebook": name, "otter": otter, "coursekit": ck, "work": str(work)}
+
+
+def report(row: dict) -> list[str]:
+    ck, ot = row["coursekit"], row["otter"]
+    lines = [f"## {row['notebook']}"]
+    if "error" in ck:
+        lines.append(f"coursekit build: {ck['error']}")
+    if "error" in ot:
+        lines.append(f"otter: {ot['error']}")
+    if "error" in ck or "error" in ot:
+        return lines
+    if ck.get("changed"):
+        lines.append(f"coursekit build {ck['changed']}")
+    lines.append("| question | max (otter / coursekit) | solution nb (otter / coursekit) | "
+                 "student nb (otter / coursekit) | coursekit's own stub |")
+    lines.append("|---|---|---|---|---|")
+    same = True
+    for q in sorted(set(ot["max"]) | set(ck["max"])):
+        o_ref, o_stub = (p.get(q, "-") for p in ot["points"])
+        c_ref, c_stub, c_own = (p.get(q, "-") for p in ck["points"])
+        same &= o_ref == c_ref and o_stub == c_stub and ot["max"].get(q) == ck["max"].get(q)
+        lines.append(f"| {q} | {ot['max'].get(q, '-')} / {ck['max'].get(q, '-')} | "
+                     f"{o_ref} / {c_ref} | {o_stub} / {c_stub} | {c_own} |")
+    lines.append(f"same points: {'yes' if same else 'NO'}; build s: otter {ot['build_s']:.1f}, "
+                 f"coursekit {ck['build_s']:.1f}; grading s per submission: otter "
+                 f"{ot['per_submission_s']:.1f}, coursekit {ck['per_submission_s']:.1f}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("checkout", type=Path)
+    parser.add_argument("--notebooks", default=",".join(DEFAULT))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    files = args.checkout / "test" / "test_assign" / "files"
+    if not files.is_dir():
+        parser.error(f"{files} does not exist: pass a working tree of otter-grader")
+    if shutil.which("otter") is None:
+        parser.error("the `otter` command is missing: pip install otter-grader")
+    rows = [compare(name, files) for name in args.notebooks.split(",")]
+    for row in rows:
+        print("\n".join(report(row)) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The web server: JSON API, server-rendered pages, request-size limits and the app."""
