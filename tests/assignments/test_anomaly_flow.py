@@ -53,7 +53,9 @@ def _namespace(nb: nbformat.NotebookNode) -> dict:
 
 def _check(nb: nbformat.NotebookNode, question: str | None, monkeypatch):
     monkeypatch.chdir(STUDENT.parent)  # where a student's notebook finds its public tests
-    return Checker(SLUG, _namespace(nb))(question)
+    check = Checker(SLUG, _namespace(nb))
+    check(question)  # prints the summary a student sees; the result stays in check.last
+    return check.last
 
 
 def test_every_stub_cell_has_a_solution():
