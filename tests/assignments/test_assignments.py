@@ -38,18 +38,19 @@ def _catalog(slug: str) -> Path:
     return ROOT / "solutions" / slug / "catalog.toml"
 
 
-# CI grades every reference, stub, alternative and catalog bug, and the degenerate answers of
-# the kinds below; COURSEKIT_FULL_PROOF=1 grades every kind and each bug on every question (rule 3
-# of `judge`: nothing lost outside `affects`), as `coursekit build` and `coursekit catalog` do.
+# CI (`python -m pytest -q`) grades every reference, stub and correct alternative: the proof that
+# fits the 30-minute CI budget on 2 cores. COURSEKIT_FULL_PROOF=1 adds every generated degenerate
+# answer and every catalog bug graded on every question (rule 3 of `judge`: nothing lost outside
+# `affects`) -- about 40 minutes of CPU for five assignments, so it is the instructor's check
+# (`coursekit build`, `coursekit catalog SLUG`), not every CI run's.
 FULL = os.environ.get("COURSEKIT_FULL_PROOF") == "1"
-CI_DEGENERATE_KINDS = ("zeros", "input")
 
 
 def _proof_names(slug: str) -> list[str]:
     names = ["reference", "stub", *(a.name for a in load_alternatives(_catalog(slug)))]
     for question, kind in degenerate_specs(parse_solution(solution_path(ROOT, slug))):
         name = f"{question}-{kind}"
-        if (FULL or kind in CI_DEGENERATE_KINDS) and name not in WEAK_DEGENERATE.get(slug, set()):
+        if FULL and name not in WEAK_DEGENERATE.get(slug, set()):
             names.append(name)
     return names
 
@@ -93,9 +94,9 @@ def test_proof(slug, bundles, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not FULL, reason="set COURSEKIT_FULL_PROOF=1 (about 30 minutes of CPU)")
 @pytest.mark.parametrize("slug", SLUGS)
 def test_catalog_bugs_lose_points_where_they_should(slug, bundles, tmp_path_factory):
-    outcomes = verify_catalog(ROOT, slug, _bundle(bundles, tmp_path_factory, slug), jobs=2,
-                              own_question_only=not FULL)
+    outcomes = verify_catalog(ROOT, slug, _bundle(bundles, tmp_path_factory, slug), jobs=2)
     bad = [f"{o.bug}: {o.reason}" for o in outcomes if not o.ok]
     assert not bad, "\n".join(bad)
