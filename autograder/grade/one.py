@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 import tempfile
@@ -146,11 +147,24 @@ def run_pytest(tests_dir: Path, plugin: GradingPlugin, public_only: bool = False
     args = pytest_args(str(tests_dir), ini.name) + (extra or [])
     plugin.public_only = public_only
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = pytest.main(args, plugins=[plugin])
-    Path(ini.name).unlink(missing_ok=True)
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        Path(ini.name).unlink(missing_ok=True)
+        forget_test_modules(tests_dir)
     if code not in (0, 1, 5):
         raise RuntimeError(f"pytest could not run the tests (exit {code}):\n{sink.getvalue()[-3000:]}")
+
+
+def forget_test_modules(tests_dir: Path) -> None:
+    """Drop the test modules a run imported: every assignment names its files `test_q1.py`...,
+    and a later run in this process (a self-check of another assignment) must not get these."""
+    root = str(Path(tests_dir).resolve())
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if where and os.path.realpath(where).startswith(root + os.sep):
+            del sys.modules[name]
 
 
 def main(argv: list[str] | None = None) -> int:
