@@ -118,24 +118,12 @@ def judge(bug: Bug, result: SubmissionResult, top: dict[str, float]) -> CatalogO
 
 
 def verify_catalog(root: Path, slug: str, bundle: Path, *, names: list[str] | None = None,
-                   jobs: int | None = None, progress: bool = False,
-                   own_question_only: bool = False) -> list[CatalogOutcome]:
+                   jobs: int | None = None, progress: bool = False) -> list[CatalogOutcome]:
     """Grade each catalog bug (or those named) and judge where it loses points. Full marks come
-    from `assignment.json` (the reference's 100% is `prove_bundle`'s job).
-
-    `own_question_only` grades each bug on its own question alone (a pool of graders, one
-    question's tests): it proves rule 2 — the bug loses points on its own question — at a
-    fraction of the cost, but cannot see losses elsewhere (rule 3); `coursekit catalog` and a
-    full run check both."""
+    from `assignment.json` (the reference's 100% is `prove_bundle`'s job)."""
     bugs = [b for b in load_catalog(root / "solutions" / slug / "catalog.toml")
             if not names or b.name in names]
     paths = [bundle / "examples" / f"bug-{b.name}.ipynb" for b in bugs]
-    top = full_marks(bundle)
-    if own_question_only:
-        variants = [(p, {b.question}) for p, b in zip(paths, bugs, strict=True)]
-        results = grade_variants(bundle, variants, jobs=jobs, out_dir=bundle / "catalog",
-                                 progress=progress)
-        own = {b.name: {b.question: top[b.question]} for b in bugs}
-        return [judge(bug, res, own[bug.name]) for bug, res in zip(bugs, results, strict=True)]
     results = grade_batch(bundle, paths, bundle / "catalog", jobs=jobs, progress=progress)
+    top = full_marks(bundle)
     return [judge(bug, res, top) for bug, res in zip(bugs, results, strict=True)]
