@@ -19,6 +19,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from transformers import GPT2Config, GPT2LMHeadModel  # the oracles, imported once per test run
+from transformers.models.gpt2.modeling_gpt2 import GPT2Block
+
 from autograder.testing import assert_close, assert_no_forbidden, assert_same_trajectory
 
 FORBIDDEN_ATTENTION = ["torch.nn.functional.scaled_dot_product_attention", "torch.nn.MultiheadAttention",
@@ -34,7 +37,6 @@ def seeded_generator(adapter, seed):
 
 def gpt2_config(vocab_size, block_size, n_layer, n_head, n_embd):
     """The Hugging Face GPT2Config of the same architecture, without dropout."""
-    from transformers import GPT2Config
     return GPT2Config(vocab_size=vocab_size, n_positions=block_size, n_layer=n_layer, n_head=n_head,
                       n_embd=n_embd, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
                       bos_token_id=0, eos_token_id=0)
@@ -58,7 +60,6 @@ def load_by_order(handle, tensors, what):
 
 def gpt_pair(adapter, seed, vocab_size=23, block_size=16, n_layer=2, n_head=4, n_embd=32):
     """(student GPT in float64, Hugging Face GPT2LMHeadModel in float64) with the same weights."""
-    from transformers import GPT2LMHeadModel
     torch.manual_seed(seed)
     hf = GPT2LMHeadModel(gpt2_config(vocab_size, block_size, n_layer, n_head, n_embd)).double().eval()
     with torch.no_grad():  # non-trivial LayerNorm affine parameters and biases

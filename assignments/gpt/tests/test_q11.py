@@ -17,6 +17,9 @@ math = _helpers.math
 np = _helpers.np
 torch = _helpers.torch
 F = _helpers.F
+GPT2Config = _helpers.GPT2Config
+GPT2LMHeadModel = _helpers.GPT2LMHeadModel
+GPT2Block = _helpers.GPT2Block
 assert_close = _helpers.assert_close
 assert_no_forbidden = _helpers.assert_no_forbidden
 assert_same_trajectory = _helpers.assert_same_trajectory
@@ -29,7 +32,7 @@ load_by_order = _helpers.load_by_order
 gpt_pair = _helpers.gpt_pair
 
 
-@pytest.mark.question('q11', points=1.1666666666666667, hidden=False, timeout=40.0)
+@pytest.mark.question('q11', points=1.1666666666666667, hidden=False, timeout=60.0)
 def test_generate_shape_and_prompt(sub):
     sub.seed(0)
     model = sub.new("GPT", 11, 16, 1, 2, 8)

@@ -17,6 +17,9 @@ math = _helpers.math
 np = _helpers.np
 torch = _helpers.torch
 F = _helpers.F
+GPT2Config = _helpers.GPT2Config
+GPT2LMHeadModel = _helpers.GPT2LMHeadModel
+GPT2Block = _helpers.GPT2Block
 assert_close = _helpers.assert_close
 assert_no_forbidden = _helpers.assert_no_forbidden
 assert_same_trajectory = _helpers.assert_same_trajectory
@@ -29,7 +32,7 @@ load_by_order = _helpers.load_by_order
 gpt_pair = _helpers.gpt_pair
 
 
-@pytest.mark.question('q4', points=1.3333333333333333, hidden=False, timeout=40.0)
+@pytest.mark.question('q4', points=1.3333333333333333, hidden=False, timeout=60.0)
 def test_attention_shape_and_causality(sub):
     sub.seed(0)
     attn = sub.new("CausalSelfAttention", 16, 4)
@@ -40,3 +43,7 @@ def test_attention_shape_and_causality(sub):
     x2[:, 4:] = 5.0
     assert_close(attn.call("forward", x2)[:, :4], y[:, :4], name="outputs 0..3 after changing inputs 4..5 (causality)",
                  rtol=1e-5, atol=1e-6)
+    w_attn, b_attn, w_proj, b_proj = attn.state_dict().values()
+    one = x[:1, :1]  # a single token attends only to itself: the output is c_proj(v)
+    v = (one @ w_attn.T + b_attn)[..., 32:]
+    assert_close(attn.call("forward", one), v @ w_proj.T + b_proj, name="output for one token (= c_proj(v))", rtol=1e-5, atol=1e-6)

@@ -17,6 +17,9 @@ math = _helpers.math
 np = _helpers.np
 torch = _helpers.torch
 F = _helpers.F
+GPT2Config = _helpers.GPT2Config
+GPT2LMHeadModel = _helpers.GPT2LMHeadModel
+GPT2Block = _helpers.GPT2Block
 assert_close = _helpers.assert_close
 assert_no_forbidden = _helpers.assert_no_forbidden
 assert_same_trajectory = _helpers.assert_same_trajectory
@@ -29,7 +32,7 @@ load_by_order = _helpers.load_by_order
 gpt_pair = _helpers.gpt_pair
 
 
-@pytest.mark.question('q7', points=1.3333333333333333, hidden=False, timeout=40.0)
+@pytest.mark.question('q7', points=1.3333333333333333, hidden=False, timeout=60.0)
 def test_optimizer_groups_small(sub):
     model = sub.new("torch.nn.Sequential", sub.new("torch.nn.Linear", 4, 3), sub.new("torch.nn.LayerNorm", 3))
     opt = sub.call("configure_optimizer", model, 1e-3, 0.1)
@@ -38,3 +41,8 @@ def test_optimizer_groups_small(sub):
     assert [tuple(p.shape) for p in groups[0]["params"]] == [(3, 4)], "group 1: the matrices only"
     assert [tuple(p.shape) for p in groups[1]["params"]] == [(3,), (3,), (3,)], "group 2: biases and LayerNorm parameters"
     assert (groups[0]["weight_decay"], groups[1]["weight_decay"]) == (0.1, 0.0)
+    model.load_state_dict({"0.weight": torch.full((3, 4), 2.0), "0.bias": torch.full((3,), 3.0),
+                           "1.weight": torch.full((3,), 4.0), "1.bias": torch.full((3,), 5.0)})
+    groups = opt.get("param_groups")  # the groups hold the model's own tensors, not copies
+    assert [float(p.flatten()[0]) for g in groups for p in g["params"]] == [2.0, 3.0, 4.0, 5.0], (
+        "the optimizer's tensors did not change with the model's: pass the model's parameters themselves")
