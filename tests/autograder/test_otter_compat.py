@@ -108,7 +108,7 @@ def _with_cell(cell, at: int = 1) -> nbformat.NotebookNode:
 @pytest.mark.parametrize("cell, named", [
     (v4.new_raw_cell("# BEGIN HIDDEN"), "unknown marker cell"),
     (v4.new_raw_cell("# BEGIN SOLUTION NO PROMPT"), "unknown marker cell"),
-    (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\nprivate_points: 2"), "private_points"),
+    (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\nprivat_points: 2"), "privat_points"),
     (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\npoints: [1, 2]\n"), "lists 2 values"),
 ])
 def test_unknown_cells_and_keys_are_errors(tmp_path, cell, named):
@@ -267,6 +267,6 @@ def test_question_totals_round_the_sum_not_each_step():
 
 def test_marker_errors_name_the_solution_notebook_cell(tmp_path):
     nb = master_notebook()
-    nb.cells.append(v4.new_code_cell('""" # BEGIN PLUGIN\nplugin: x.Y\n"""; # END PLUGIN'))
-    with pytest.raises(MarkupError, match=rf"cell {len(nb.cells)} line 1: .*'# BEGIN PLUGIN'"):
+    nb.cells.append(v4.new_code_cell("x = 1  # SOLUTION PROMPT"))
+    with pytest.raises(MarkupError, match=rf"cell {len(nb.cells)} line 1: .*'# SOLUTION PROMPT'"):
         generate(parse_solution(write_master(tmp_path, nb)), tmp_path)
