@@ -6,7 +6,8 @@ OTTER_CHECKOUT is a working tree of https://github.com/ucbds-infra/otter-grader 
 master notebooks are in test/test_assign/files/). `pip install otter-grader` (the `dev` extra)
 provides the `otter` command. For each master notebook:
 
-1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does);
+1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does;
+   a refusal is reported as an error);
 2. `otter assign --no-run-tests --no-pdfs` builds it;
 3. the same two submissions, Otter's autograder (solution) notebook and Otter's student
    notebook, are graded by coursekit (`grade_batch`, sandboxed) and by `otter run`;
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -28,60 +28,25 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from autograder.build.builder import generate, write_build
-from autograder.build.markup import MarkupError, parse_solution
+from autograder.build.markup import parse_solution
 from autograder.grade.batch import grade_batch
 
 DEFAULT = ["example", "exception-example", "generate-otter", "generate-gradescope",
            "generate-pdf", "master-skeleton", "lecture-notebook"]
 
 
-UNKNOWN_QUESTION_KEYS = re.compile(r"unknown question key\(s\) \[([^\]]*)\]")
-
-
-PLUGIN = re.compile(r"^[ \t]*(\"\"\"|\'\'\')[ \t]*# BEGIN PLUGIN.*?# END PLUGIN[^\n]*\n?",
-                    re.S | re.M)
-
-
-def build_unchanged_or_not(work: Path, name: str) -> tuple[Path, object, str]:
-    """Build the notebook as is. When coursekit refuses something it does not support (a
-    question key that Otter ignores, such as `private_points`; a student-facing `# BEGIN
-    PLUGIN` block), build a copy without it too, and say so."""
-    path, changed = work / f"{name}.ipynb", []
-    for _attempt in range(3):
-        try:
-            spec = parse_solution(path)
-            output = generate(spec, work / "coursekit")
-            break
-        except MarkupError as err:
-            nb = nbformat.read(str(path), as_version=4)
-            match = UNKNOWN_QUESTION_KEYS.search(str(err))
-            if match:
-                keys = [k.strip(" '") for k in match.group(1).split(",")]
-                for cell in nb.cells:
-                    if cell.cell_type == "raw":
-                        cell.source = "\n".join(line for line in cell.source.split("\n")
-                                                if line.split(":")[0].strip() not in keys)
-            elif "# BEGIN PLUGIN" in str(err):
-                for cell in nb.cells:
-                    cell.source = PLUGIN.sub("", cell.source)
-            else:
-                raise
-            nbformat.write(nb, str(path))
-            changed.append(str(err).split(";")[0])
-    else:
-        raise RuntimeError(f"still not buildable after removing: {changed}")
-    root = work / "coursekit"
-    note = f"not unchanged: refused {changed}; built after removing only that" if changed else ""
-    return write_build(output, root, spec.config.name), spec, note
+def build_unchanged(work: Path, name: str) -> tuple[Path, object]:
+    """Build the master notebook exactly as otter-grader ships it (`coursekit build`'s steps)."""
+    spec = parse_solution(work / f"{name}.ipynb")
+    output = generate(spec, work / "coursekit")
+    return write_build(output, work / "coursekit", spec.config.name), spec
 
 
 def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
     t0 = time.monotonic()
     try:
-        bundle, spec, changed = build_unchanged_or_not(work, name)
+        bundle, spec = build_unchanged(work, name)
     except Exception as err:  # noqa: BLE001 - reported in the table
         return {"error": f"{type(err).__name__}: {err}"}
     build_s = time.monotonic() - t0
@@ -92,7 +57,7 @@ def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
     points = [{q: got for q, (got, _top) in r.by_question().items()} for r in results]
     tops = {q: top for q, (_got, top) in results[0].by_question().items()}
     return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
-            "points": points, "max": tops, "notes": spec.notes, "changed": changed}
+            "points": points, "max": tops, "notes": spec.notes}
 
 
 def otter_side(work: Path, name: str) -> dict:
@@ -143,8 +108,7 @@ def report(row: dict) -> list[str]:
         lines.append(f"otter: {ot['error']}")
     if "error" in ck or "error" in ot:
         return lines
-    if ck.get("changed"):
-        lines.append(f"coursekit build {ck['changed']}")
+    lines.extend(f"coursekit build note: {n}" for n in ck["notes"])
     lines.append("| question | max (otter / coursekit) | solution nb (otter / coursekit) | "
                  "student nb (otter / coursekit) | coursekit's own stub |")
     lines.append("|---|---|---|---|---|")

@@ -134,6 +134,10 @@ class _Parser:
         elif head.startswith("#") and _looks_like_marker(head):
             raise MarkupError(f"{where}: unknown marker cell '{head}' (see docs/otter.md for "
                               "the markers coursekit supports)")
+        elif self.mode in ("tests", "helpers") and _has_plugin(cell, where):
+            raise MarkupError(f"{where}: a '# BEGIN PLUGIN' block in a {self.mode} cell: Otter "
+                              "runs student-facing plugins from the notebook, never from tests; "
+                              "move it to a notebook cell (see docs/otter.md, Plugins)")
         elif self.mode == "tests":
             self._test(cell, where)
         elif self.mode == "helpers":
@@ -239,6 +243,10 @@ class _Parser:
         if seeded and cfg.execution != "notebook":
             raise MarkupError(f"{self.path.name}: Otter's intercell seeding ('seed' or "
                               "'generate: seed') needs 'execution: notebook'")
+
+
+def _has_plugin(cell, where: str) -> bool:
+    return cell.cell_type == "code" and bool(remove_plugins(cell.source, where)[1])
 
 
 def _looks_like_marker(head: str) -> bool:

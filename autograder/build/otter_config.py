@@ -49,7 +49,8 @@ GENERATE_INERT = {"show_stdout", "show_hidden", "show_all_public", "pdf", "token
                   "assignment_id", "filtering", "pagebreaks", "debug", "logo", "print_summary",
                   "print_score", "zips", "log_level", "warn_missing_pdf", "assignment_name",
                   "force_public_test_summary", "submit_blank_pdf_on_export_failure",
-                  "use_submission_pdf", "pdf_via_html", "python_version", "channel_priority"}
+                  "use_submission_pdf", "pdf_via_html", "python_version", "channel_priority",
+                  "autograder_dir", "miniconda_path"}
 QUESTION_KEYS = {"name", "points", "manual", "all_or_nothing", "timeout", "check_cell", "export",
                  "private_points"}
 # Otter keys that would change grading and that coursekit cannot honour: each is an error that

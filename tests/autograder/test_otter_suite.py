@@ -123,6 +123,15 @@ def test_broken_plugin_blocks_are_errors(source, named):
         remove_plugins(source, "cell 3")
 
 
+@pytest.mark.parametrize("block", ["# BEGIN TESTS", "# BEGIN TEST HELPERS"])
+def test_plugin_blocks_in_tests_are_errors(tmp_path, block):
+    nb = master_notebook()
+    at = next(i for i, c in enumerate(nb.cells) if c.source == block) + 1
+    nb.cells.insert(at, v4.new_code_cell(f"{PLUGIN}\nx = 1"))
+    with pytest.raises(MarkupError, match=f"cell {at + 1}: a '# BEGIN PLUGIN' block in a"):
+        parse_solution(write_master(tmp_path, nb))
+
+
 @pytest.mark.parametrize("old, new, named", [
     ("export_cell: false", "plugins:\n    - otter.plugins.builtin.GradeOverride", "plugins"),
     ("show_stdout: true", "plugins: [a.B]", "grading plugins"),
@@ -172,3 +181,25 @@ def test_otter_suite_builds_unchanged_with_otters_points(tmp_path, name):
     assert ours.keys() == theirs.keys()
     for q, cases in theirs.items():
         assert [(pytest.approx(p), h) for p, h in cases] == ours[q], q
+
+
+def test_every_otter_config_key_is_supported_inert_or_an_error():
+    """No Otter 7 key falls through to the generic unknown-key error: each has a meaning here,
+    a note saying why it has none, or an error saying why it cannot be honoured."""
+    fica = pytest.importorskip("fica")
+    from otter.assign.assignment import Assignment
+    from otter.assign.question_config import QuestionConfig
+    from otter.run.run_autograder.autograder_config import AutograderConfig
+
+    from autograder.build import otter_config as oc
+
+    def keys(cls):
+        return {k for k, v in vars(cls).items() if isinstance(v, fica.Key)}
+
+    assignment = oc.OTTER_SUPPORTED | set(oc.OTTER_INERT) | set(oc.UNSUPPORTED)
+    generate = oc.GENERATE_SUPPORTED | oc.GENERATE_INERT | set(oc.UNSUPPORTED) | {"seed_variable"}
+    assert keys(Assignment) - assignment == set()
+    assert keys(AutograderConfig) - generate == set()
+    assert keys(QuestionConfig) - oc.QUESTION_KEYS == set()
+    assert keys(Assignment.SeedValue) == {"variable", "autograder_value", "student_value"}
+    assert keys(Assignment.TestsValue) == {"files", "ok_format", "url_prefix"}
