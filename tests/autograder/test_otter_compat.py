@@ -15,6 +15,7 @@ from nbformat import v4
 from otter_master import MARKERS, master_notebook, write_master
 
 from autograder.adapter import Adapter, InProcessTransport
+from autograder.build import otter_plugins
 from autograder.build import stub as stub_module
 from autograder.build.builder import generate, write_build
 from autograder.build.markup import CELL_MARKERS, parse_solution
@@ -29,7 +30,7 @@ from autograder.runtime.session import load_submission
 REFERENCE_SECRETS = ["SECRET_cube", "SECRET_print", "SECRET_area", "SECRET_markdown_solution",
                      "SECRET_written_answer"]
 IGNORED_SECRETS = ["SECRET_ignored_block", "SECRET_ignored_line", "SECRET_ignored_markdown",
-                   "SECRET_ignored_cell"]
+                   "SECRET_ignored_cell", "SECRET_plugin"]
 
 
 def _build(root: Path, ok_format: bool | None):
@@ -46,14 +47,14 @@ def test_no_marker_leaks_a_solution_or_a_hidden_test(tmp_path, ok_format):
     assert not leaked, f"{leaked} reached the student notebook or the public tests"
     reference = out.bundle["examples/reference.ipynb"]
     assert all(s in reference for s in REFERENCE_SECRETS)
-    assert not [s for s in IGNORED_SECRETS if s in reference], "# IGNORE must drop from both"
+    assert not [s for s in IGNORED_SECRETS if s in reference], "# IGNORE, PLUGIN: in neither"
     hidden = "\n".join(v for k, v in out.bundle.items() if k.startswith("tests/"))
     assert "HIDDEN_" in hidden, "the hidden tests must reach the grader"
 
 
 def test_the_master_notebook_walks_every_marker_the_build_knows():
     known = (stub_module.BLOCKS | stub_module.SUFFIXES | {"BEGIN PROMPT", "END PROMPT"}
-             | CELL_MARKERS)
+             | CELL_MARKERS | set(otter_plugins.BEGIN) | {otter_plugins.END})
     assert known <= MARKERS, f"add {sorted(known - MARKERS)} to otter_master.py's notebook"
 
 

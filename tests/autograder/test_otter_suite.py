@@ -93,8 +93,9 @@ def test_plugin_blocks_are_left_out_of_both_notebooks_with_a_warning(tmp_path):
                        v4.new_code_cell(EXPORT))
     call = ('grader.run_plugin("myotterpackage.MyOtterPlugin", pi, z, foo=circumference, '
             "bar=None, something='else')")
-    warnings = [n for n in spec.notes if n.startswith("WARNING")]
+    warnings = [n for n in spec.notes if n.startswith("WARNING") and "SECRET" not in n]
     assert len(warnings) == 2 and call in warnings[0] and "mypkg.Exporter" in warnings[1]
+    assert "left out of both notebooks" in warnings[0] and "export zip" in warnings[1]
     for text in (*out.committed.values(), out.bundle["examples/reference.ipynb"]):
         assert "PLUGIN" not in text and "Exporter" not in text and "MyOtterPlugin" not in text
     student = out.committed["assignments/otterish/otterish.ipynb"]
