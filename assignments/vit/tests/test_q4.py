@@ -33,7 +33,7 @@ batches_of = _helpers.batches_of
 tiny_torch_model = _helpers.tiny_torch_model
 
 
-@pytest.mark.question('q4', points=1.6666666666666667, hidden=False, timeout=30.0)
+@pytest.mark.question('q4', points=1.0, hidden=False, timeout=30.0)
 def test_block_keeps_shape(sub):
     block = sub.new("EncoderBlock", 8, 2, 16)
     out = block.call("forward", images(2, 5, 8, seed=200))

@@ -33,7 +33,7 @@ batches_of = _helpers.batches_of
 tiny_torch_model = _helpers.tiny_torch_model
 
 
-@pytest.mark.question('q5', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q5', points=1.0, hidden=False, timeout=60.0)
 def test_vit_logits_shape(sub):
     model = sub.new("ViT", 16, 4, 5, 16, 2, 2, 32)
     out = model.call("forward", images(3, 3, 16, 16, seed=300))
