@@ -33,7 +33,7 @@ batches_of = _helpers.batches_of
 tiny_torch_model = _helpers.tiny_torch_model
 
 
-@pytest.mark.question('q1', points=1.0, hidden=False, timeout=30.0)
+@pytest.mark.question('q1', points=1.0, hidden=False, timeout=60.0)
 def test_patchify_small_example(sub):
     x = torch.arange(16.0).reshape(1, 1, 4, 4)
     got = sub.call("patchify", x, 2)
