@@ -30,7 +30,7 @@ same_weights = _helpers.same_weights
 batch_of = _helpers.batch_of
 
 
-@pytest.mark.question('q1', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=1.2, hidden=False, timeout=120.0)
 def test_dedupe_and_label_maps(sub):
     texts, labels = sub.call("dedupe", ["b", "a", "b", "c", "a"], np.array([1, 0, 1, 0, 0]))
     assert list(texts) == ["b", "a", "c"], f"dedupe kept {texts}; expected the first occurrences ['b', 'a', 'c']"
@@ -39,7 +39,7 @@ def test_dedupe_and_label_maps(sub):
     assert id2label == {0: "ham", 1: "spam"} and label2id == {"ham": 0, "spam": 1}, (id2label, label2id)
 
 
-@pytest.mark.question('q1', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q1', points=1.2, hidden=False, timeout=120.0)
 def test_split_sizes(sub):
     texts = [f"message {i}" for i in range(40)] + ["message 3"] * 5
     labels = np.array([int(i % 4 == 0) for i in range(40)] + [0] * 5)

@@ -30,7 +30,7 @@ same_weights = _helpers.same_weights
 batch_of = _helpers.batch_of
 
 
-@pytest.mark.question('q2', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=1.2, hidden=False, timeout=120.0)
 def test_tokenize_batch_is_the_tokenizer(sub):
     tok, here = tiny_tokenizer(sub), tiny_tokenizer()
     out = sub.call("tokenize_batch", {"text": TEXTS[:3], "label": [0, 1, 1]}, tok, 8)
@@ -39,7 +39,7 @@ def test_tokenize_batch_is_the_tokenizer(sub):
     assert out["labels"] == [0, 1, 1], f"labels {out['labels']}"
 
 
-@pytest.mark.question('q2', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=1.2, hidden=False, timeout=120.0)
 def test_collate_pads_to_the_longest_row(sub):
     tok = tiny_tokenizer(sub)
     rows = [{"input_ids": [2, 7, 3], "attention_mask": [1, 1, 1], "labels": 1},

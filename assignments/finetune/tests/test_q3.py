@@ -34,14 +34,14 @@ def head_size(model):
     return sum(p.numel() for n, p in model.named_parameters() if n.startswith("classifier"))
 
 
-@pytest.mark.question('q3', points=1.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q3', points=1.0, hidden=False, timeout=120.0)
 def test_freeze_leaves_the_head(sub):
     model, here = tiny_bert(sub), tiny_bert()
     n = sub.call("freeze_encoder", model)
     assert n == head_size(here), f"freeze_encoder returned {n}; only the classifier's {head_size(here)} parameters train"
 
 
-@pytest.mark.question('q3', points=1.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q3', points=1.0, hidden=False, timeout=120.0)
 def test_warmup_then_decay(sub):
     got = [sub.call("lr_factor", step, 2, 10) for step in range(12)]
     want = [0.0, 0.5, 1.0, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125, 0.0, 0.0]

@@ -42,7 +42,7 @@ def setup_step(adapter, model_here, lr=0.5):
     return model, opt, sched
 
 
-@pytest.mark.question('q4', points=1.3333333333333333, hidden=False, timeout=60.0)
+@pytest.mark.question('q4', points=1.3333333333333333, hidden=False, timeout=120.0)
 def test_one_step_changes_the_weights(sub):
     here = tiny_bert(seed=1)
     model, opt, sched = setup_step(sub, here)

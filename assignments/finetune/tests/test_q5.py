@@ -30,7 +30,7 @@ same_weights = _helpers.same_weights
 batch_of = _helpers.batch_of
 
 
-@pytest.mark.question('q5', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q5', points=1.2, hidden=False, timeout=120.0)
 def test_metrics_small_example(sub):
     m = sub.call("classification_metrics", np.array([0, 0, 0, 1, 1]), np.array([0, 0, 1, 1, 0]), 2)
     assert abs(m["accuracy"] - 0.6) < 1e-12, f"accuracy {m['accuracy']}, expected 0.6"
@@ -38,7 +38,7 @@ def test_metrics_small_example(sub):
     assert abs(m["macro_f1"] - (2 / 3 + 1 / 2) / 2) < 1e-12, f"macro_f1 {m['macro_f1']}"
 
 
-@pytest.mark.question('q5', points=1.2, hidden=False, timeout=60.0)
+@pytest.mark.question('q5', points=1.2, hidden=False, timeout=120.0)
 def test_weights_and_threshold_small_example(sub):
     w = sub.call("class_weights", np.array([0, 0, 0, 1]), 2)
     assert torch.allclose(torch.as_tensor(w), torch.tensor([4 / 6, 2.0])), f"class_weights {w}, expected [0.667, 2.0]"

@@ -33,7 +33,7 @@ batch_of = _helpers.batch_of
 import tempfile
 
 
-@pytest.mark.question('q6', points=1.6, hidden=False, timeout=60.0)
+@pytest.mark.question('q6', points=1.6, hidden=False, timeout=120.0)
 def test_predict_shapes_and_values(sub):
     here = tiny_bert(seed=7)
     model = same_weights(sub, here)
@@ -46,7 +46,7 @@ def test_predict_shapes_and_values(sub):
     assert_close(logits, want, name="predict logits", rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.question('q6', points=1.6, hidden=False, timeout=60.0)
+@pytest.mark.question('q6', points=1.6, hidden=False, timeout=120.0)
 def test_fit_history_keys(sub):
     model, tok = tiny_bert(sub, seed=8), tiny_tokenizer(sub)
     train = [batch_of(TEXTS[:4], [0, 1, 1, 0]), batch_of(TEXTS[4:8], [1, 0, 0, 1])]

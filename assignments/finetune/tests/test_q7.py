@@ -30,7 +30,7 @@ same_weights = _helpers.same_weights
 batch_of = _helpers.batch_of
 
 
-@pytest.mark.question('q7', points=2.0, hidden=False, timeout=60.0)
+@pytest.mark.question('q7', points=2.0, hidden=False, timeout=120.0)
 def test_classify_matches_pipeline(sub):
     here = tiny_bert(seed=12, id2label=dict(ID2LABEL))
     want = transformers.pipeline("text-classification", model=here, tokenizer=tiny_tokenizer())(TEXTS[:4])
