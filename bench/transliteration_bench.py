@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--alpha", type=float, default=0.6)
     parser.add_argument("--subset", type=int, default=0, help="train on the first N pairs only")
     parser.add_argument("--test-words", type=int, default=0, help="score the first N test words only")
+    parser.add_argument("--dev-words", type=int, default=0, help="select the epoch on the first N dev words only")
     parser.add_argument("--cpu-budget", type=float, default=0, help="stop training after this much CPU time (s)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -136,6 +137,8 @@ def main() -> None:
     tgt_stoi = {c: i for i, c in enumerate(tgt_vocab)}
     dev_src, dev_refs = grouped(rows["dev"], norm)
     test_src, test_refs = grouped(rows["test"], norm)
+    if args.dev_words:
+        dev_src, dev_refs = dev_src[:args.dev_words], dev_refs[:args.dev_words]
     if args.test_words:
         test_src, test_refs = test_src[:args.test_words], test_refs[:args.test_words]
 
