@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def load_dakshina_hindi(split: str, root: PathLike = None) -> list[tuple[str, st
     """(devanagari, romanized, attestation count) rows of one Dakshina Hindi lexicon split.
 
     The column order is detected per row from the script, so both the official order and the
-    mirror's swapped one load the same way.
+    mirror's swapped one load the same way. Both words are NFC-normalised (one code-point
+    sequence per spelling: a precomposed nukta letter such as U+0958 becomes U+0915 U+093C).
     """
     name = f"hi.translit.sampled.{_split(split)}.tsv"
     _, found = locate("dakshina-hindi", [[name]], root)
@@ -67,7 +69,8 @@ def load_dakshina_hindi(split: str, root: PathLike = None) -> list[tuple[str, st
         fields = line.split("\t")
         if len(fields) != 3 or not fields[2].strip().isdigit():
             raise ValueError(f"{path}:{number}: expected word<TAB>word<TAB>count, got {line!r}")
-        first, second, count = fields[0].strip(), fields[1].strip(), int(fields[2])
+        first, second = (unicodedata.normalize("NFC", f.strip()) for f in fields[:2])
+        count = int(fields[2])
         if _is_devanagari(first) == _is_devanagari(second):
             raise ValueError(
                 f"{path}:{number}: need one Devanagari and one Latin word, got {line!r}"

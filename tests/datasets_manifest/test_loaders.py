@@ -126,6 +126,15 @@ def test_text_loaders(tiny_root):
     ]
 
 
+def test_dakshina_either_column_order_and_nfc(tmp_path):
+    # official order (Devanagari first) and the mirror's (romanized first); NFD and precomposed
+    # nukta letters come back NFC
+    (tmp_path / "hi.translit.sampled.dev.tsv").write_text(
+        "\u0958\u093f\u0932\u093e\tqila\t2\n ka\u0301\t\u0915\t1\n", encoding="utf-8")
+    assert dm.load_dakshina_hindi("dev", root=tmp_path) == [
+        ("\u0915\u093c\u093f\u0932\u093e", "qila", 2), ("\u0915", "k\u00e1", 1)]
+
+
 def test_tinystories_official_separator(tmp_path):
     (tmp_path / "TinyStories-valid.txt").write_text("One.\n\nStill one.\n<|endoftext|>\nTwo.\n")
     assert dm.load_tinystories(root=tmp_path) == ["One.\n\nStill one.", "Two."]
