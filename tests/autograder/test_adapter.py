@@ -98,6 +98,14 @@ def test_student_exception_is_reported_with_message(sub):
 def test_undefined_name_says_what_to_do(sub):
     with pytest.raises(SubmissionError, match="not defined in your notebook"):
         sub.call("nope")
+    with pytest.raises(SubmissionError, match="not defined in your notebook"):
+        sub.call("nope.missing")
+
+
+def test_a_tests_library_object_is_found_whatever_the_student_imported(sub):
+    """A hidden test may build a library object in the student's process by its dotted name
+    ("torchvision.models.VisionTransformer"); the student need not have imported it that way."""
+    assert sub.call("math.hypot", 3.0, 4.0) == 5.0  # SOURCE never imports math
 
 
 def test_object_arrays_are_refused():
