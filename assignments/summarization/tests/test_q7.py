@@ -31,12 +31,24 @@ source_ids = _helpers.source_ids
 reachable_source = _helpers.reachable_source
 
 
+def expected_summaries(model, tok, docs, batch_size, max_source_length, prefix, **kw):
+    out = []
+    for i in range(0, len(docs), batch_size):
+        enc = tok.call("__call__", [prefix + d for d in docs[i:i + batch_size]], max_length=max_source_length,
+                       truncation=True, padding=True, return_tensors="pt")
+        ids = model.call("generate", input_ids=enc.call("__getitem__", "input_ids"),
+                         attention_mask=enc.call("__getitem__", "attention_mask"), **kw)
+        out += [s.strip() for s in tok.call("batch_decode", ids, skip_special_tokens=True)]
+    return out
+
+
 @pytest.mark.question('q7', points=1.6666666666666667, hidden=False, timeout=60.0)
 def test_load_from_hub_layout_and_generate(sub):
-    model, tok = tiny_bart(sub, seed=0, eos_bias=1.0), tiny_tokenizer(sub)
+    model, tok = tiny_bart(sub, seed=0, eos_bias=-2.0), tiny_tokenizer(sub)
     cache = save_in_hub_layout(sub, model, tok)
     loaded = sub.call("load_seq2seq", "coursekit/tiny-bart", cache_dir=cache, local_files_only=True)
     assert isinstance(loaded, (tuple, list)) and len(loaded) == 2, "load_seq2seq must return (tokenizer, model)"
-    summaries = sub.call("generate_summaries", model, tok, ["the bill said", "tax"], max_length=6)
-    assert isinstance(summaries, list) and len(summaries) == 2 and all(isinstance(s, str) for s in summaries), (
-        f"generate_summaries must return one string per document, got {summaries!r}")
+    docs = ["the bill said", "tax"]
+    summaries = sub.call("generate_summaries", loaded[1], loaded[0], docs, max_length=6)
+    want = expected_summaries(model, tok, docs, 8, 1024, "", max_length=6)
+    assert summaries == want, f"generate_summaries with the loaded model gave {summaries!r}, expected {want!r}"
