@@ -32,7 +32,7 @@ replay_early_stopping = _helpers.replay_early_stopping
 want_confusion = _helpers.want_confusion
 
 
-@pytest.mark.question('q3', points=2.0, hidden=False, timeout=120.0)
+@pytest.mark.question('q3', points=1.8181818181818181, hidden=False, timeout=120.0)
 def test_history_format(sub):
     model = small_model(sub, dropout=0.1)
     train, val = toy_task(n=48, anti=False)
@@ -42,7 +42,7 @@ def test_history_format(sub):
     assert h["best_epoch"] == int(np.argmin(h["val_loss"])), "best_epoch is the epoch of the lowest val_loss"
 
 
-@pytest.mark.question('q3', points=2.0, hidden=False, timeout=120.0)
+@pytest.mark.question('q3', points=1.8181818181818181, hidden=False, timeout=120.0)
 def test_average_loss_small(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGT", "GA", "TTC"])
