@@ -6,13 +6,15 @@ OTTER_CHECKOUT is a working tree of https://github.com/ucbds-infra/otter-grader 
 master notebooks are in test/test_assign/files/). `pip install otter-grader` (the `dev` extra)
 provides the `otter` command. For each master notebook:
 
-1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does);
+1. coursekit builds it unchanged (`parse_solution` + `generate`, as `coursekit build` does;
+   a refusal is reported as an error);
 2. `otter assign --no-run-tests --no-pdfs` builds it;
 3. the same two submissions, Otter's autograder (solution) notebook and Otter's student
    notebook, are graded by coursekit (`grade_batch`, sandboxed) and by `otter run`;
 4. coursekit also grades its own student notebook (its build proof).
 
-It prints per-question points for every pair and the wall-clock seconds of each step.
+It prints per-question points for every pair, and the wall-clock and CPU seconds
+(user + sys, children included) of each step.
 Nothing here is part of CI; tests/autograder/test_otter_compat.py holds the fast checks.
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -28,86 +30,64 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from autograder.build.builder import generate, write_build
-from autograder.build.markup import MarkupError, parse_solution
+from autograder.build.markup import parse_solution
 from autograder.grade.batch import grade_batch
 
 DEFAULT = ["example", "exception-example", "generate-otter", "generate-gradescope",
            "generate-pdf", "master-skeleton", "lecture-notebook"]
 
 
-UNKNOWN_QUESTION_KEYS = re.compile(r"unknown question key\(s\) \[([^\]]*)\]")
+def clock() -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + sys of this process and of the children it waited
+    for, i.e. `otter` commands and coursekit's sandboxed workers). CPU seconds are what a step
+    costs; wall seconds also count the waits for a loaded machine."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.monotonic(), me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-PLUGIN = re.compile(r"^[ \t]*(\"\"\"|\'\'\')[ \t]*# BEGIN PLUGIN.*?# END PLUGIN[^\n]*\n?",
-                    re.S | re.M)
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    now = clock()
+    return now[0] - start[0], now[1] - start[1]
 
 
-def build_unchanged_or_not(work: Path, name: str) -> tuple[Path, object, str]:
-    """Build the notebook as is. When coursekit refuses something it does not support (a
-    question key that Otter ignores, such as `private_points`; a student-facing `# BEGIN
-    PLUGIN` block), build a copy without it too, and say so."""
-    path, changed = work / f"{name}.ipynb", []
-    for _attempt in range(3):
-        try:
-            spec = parse_solution(path)
-            output = generate(spec, work / "coursekit")
-            break
-        except MarkupError as err:
-            nb = nbformat.read(str(path), as_version=4)
-            match = UNKNOWN_QUESTION_KEYS.search(str(err))
-            if match:
-                keys = [k.strip(" '") for k in match.group(1).split(",")]
-                for cell in nb.cells:
-                    if cell.cell_type == "raw":
-                        cell.source = "\n".join(line for line in cell.source.split("\n")
-                                                if line.split(":")[0].strip() not in keys)
-            elif "# BEGIN PLUGIN" in str(err):
-                for cell in nb.cells:
-                    cell.source = PLUGIN.sub("", cell.source)
-            else:
-                raise
-            nbformat.write(nb, str(path))
-            changed.append(str(err).split(";")[0])
-    else:
-        raise RuntimeError(f"still not buildable after removing: {changed}")
-    root = work / "coursekit"
-    note = f"not unchanged: refused {changed}; built after removing only that" if changed else ""
-    return write_build(output, root, spec.config.name), spec, note
+def build_unchanged(work: Path, name: str) -> tuple[Path, object]:
+    """Build the master notebook exactly as otter-grader ships it (`coursekit build`'s steps)."""
+    spec = parse_solution(work / f"{name}.ipynb")
+    output = generate(spec, work / "coursekit")
+    return write_build(output, work / "coursekit", spec.config.name), spec
 
 
 def coursekit_side(work: Path, name: str, otter_subs: list[Path]) -> dict:
-    t0 = time.monotonic()
+    t0 = clock()
     try:
-        bundle, spec, changed = build_unchanged_or_not(work, name)
+        bundle, spec = build_unchanged(work, name)
     except Exception as err:  # noqa: BLE001 - reported in the table
         return {"error": f"{type(err).__name__}: {err}"}
-    build_s = time.monotonic() - t0
+    (build_s, build_cpu), t0 = since(t0), clock()
     subs = [*otter_subs, bundle / "examples" / "stub.ipynb"]
-    t0 = time.monotonic()
     results = grade_batch(bundle, subs, work / "coursekit-out", jobs=1)
-    grade_s = time.monotonic() - t0
+    grade_s, grade_cpu = since(t0)
     points = [{q: got for q, (got, _top) in r.by_question().items()} for r in results]
     tops = {q: top for q, (_got, top) in results[0].by_question().items()}
-    return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
-            "points": points, "max": tops, "notes": spec.notes, "changed": changed}
+    return {"build_s": build_s, "build_cpu": build_cpu, "grade_s": grade_s,
+            "per_submission_s": grade_s / len(subs), "per_submission_cpu": grade_cpu / len(subs),
+            "points": points, "max": tops, "notes": spec.notes}
 
 
 def otter_side(work: Path, name: str) -> dict:
-    t0 = time.monotonic()
+    t0 = clock()
     dist = work / "otter-dist"
     run = subprocess.run(["otter", "assign", "--no-run-tests", "--no-pdfs", f"{name}.ipynb",
                           str(dist)],
                          cwd=work, capture_output=True, text=True)
-    build_s = time.monotonic() - t0
+    (build_s, build_cpu), t0 = since(t0), clock()
     zips = sorted((dist / "autograder").glob("*.zip"))
     if run.returncode or not zips:
         return {"error": (run.stderr or run.stdout or "no autograder zip (generate: false)")
                 [-500:], "build_s": build_s}
     subs = [dist / "autograder" / f"{name}.ipynb", dist / "student" / f"{name}.ipynb"]
-    points, tops, t0 = [], {}, time.monotonic()
+    points, tops = [], {}
     for sub in subs:
         out = work / f"otter-out-{sub.parent.name}"
         out.mkdir()
@@ -118,8 +98,9 @@ def otter_side(work: Path, name: str) -> dict:
         tops.update({t["name"]: float(t.get("max_score") or 0) for t in tests
                      if t["name"] != "Public Tests"})
         points.append(got)
-    grade_s = time.monotonic() - t0
-    return {"build_s": build_s, "grade_s": grade_s, "per_submission_s": grade_s / len(subs),
+    grade_s, grade_cpu = since(t0)
+    return {"build_s": build_s, "build_cpu": build_cpu, "grade_s": grade_s,
+            "per_submission_s": grade_s / len(subs), "per_submission_cpu": grade_cpu / len(subs),
             "points": points, "max": tops, "subs": subs}
 
 
@@ -143,8 +124,7 @@ def report(row: dict) -> list[str]:
         lines.append(f"otter: {ot['error']}")
     if "error" in ck or "error" in ot:
         return lines
-    if ck.get("changed"):
-        lines.append(f"coursekit build {ck['changed']}")
+    lines.extend(f"coursekit build note: {n}" for n in ck["notes"])
     lines.append("| question | max (otter / coursekit) | solution nb (otter / coursekit) | "
                  "student nb (otter / coursekit) | coursekit's own stub |")
     lines.append("|---|---|---|---|---|")
@@ -155,9 +135,10 @@ def report(row: dict) -> list[str]:
         same &= o_ref == c_ref and o_stub == c_stub and ot["max"].get(q) == ck["max"].get(q)
         lines.append(f"| {q} | {ot['max'].get(q, '-')} / {ck['max'].get(q, '-')} | "
                      f"{o_ref} / {c_ref} | {o_stub} / {c_stub} | {c_own} |")
-    lines.append(f"same points: {'yes' if same else 'NO'}; build s: otter {ot['build_s']:.1f}, "
-                 f"coursekit {ck['build_s']:.1f}; grading s per submission: otter "
-                 f"{ot['per_submission_s']:.1f}, coursekit {ck['per_submission_s']:.1f}")
+    lines.append(f"same points: {'yes' if same else 'NO'}")
+    for what, key in (("build", "build"), ("grading per submission", "per_submission")):
+        lines.append(f"{what}: otter {ot[key + '_s']:.1f} s wall / {ot[key + '_cpu']:.1f} s CPU, "
+                     f"coursekit {ck[key + '_s']:.1f} s wall / {ck[key + '_cpu']:.1f} s CPU")
     return lines
 
 

@@ -4,12 +4,15 @@ Raw cells (or Markdown cells holding only an ```` ```otter ```` block) carry the
 `# ASSIGNMENT CONFIG`, `# BEGIN QUESTION` + YAML, `# END QUESTION`, `# BEGIN TESTS` /
 `# END TESTS`, `# BEGIN TEST HELPERS` / `# END TEST HELPERS`, and `# BEGIN SOLUTION` /
 `# END SOLUTION` and `# BEGIN PROMPT` / `# END PROMPT` around solution and prompt cells.
-A cell whose first line is `# IGNORE` is in neither output. Any other marker is an error.
+A cell whose first line is `# IGNORE` is in neither output. Otter's student-facing plugin
+blocks in code cells are left out with a warning (otter_plugins.py). Any other marker is an
+error.
 See docs/authoring.md and docs/otter.md.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,7 @@ from autograder.build.otter_config import (
     load_yaml,
     question_config,
 )
+from autograder.build.otter_plugins import plugin_warning, remove_plugins
 from autograder.build.otter_tests import TestCell, parse_test_cell
 from autograder.build.stub import MarkupError
 
@@ -130,12 +134,33 @@ class _Parser:
         elif head.startswith("#") and _looks_like_marker(head):
             raise MarkupError(f"{where}: unknown marker cell '{head}' (see docs/otter.md for "
                               "the markers coursekit supports)")
+        elif self.mode in ("tests", "helpers") and _has_plugin(cell, where):
+            raise MarkupError(f"{where}: a '# BEGIN PLUGIN' block in a {self.mode} cell: Otter "
+                              "runs student-facing plugins from the notebook, never from tests; "
+                              "move it to a notebook cell (see docs/otter.md, Plugins)")
         elif self.mode == "tests":
             self._test(cell, where)
         elif self.mode == "helpers":
             self.helpers.append(cell.source) if cell.cell_type == "code" else None
         else:
-            self.items.append(Item("cell", cell, self.question, self.mode, index + 1))
+            cell = self._without_plugins(cell, where)
+            if cell is not None:
+                self.items.append(Item("cell", cell, self.question, self.mode, index + 1))
+
+    def _without_plugins(self, cell, where: str):
+        """The cell without Otter's student-facing plugin blocks (left out with a warning);
+        None when nothing else was in it."""
+        if cell.cell_type != "code":
+            return cell
+        source, plugins = remove_plugins(cell.source, where)
+        if not plugins:
+            return cell
+        self.notes.extend(plugin_warning(p, where) for p in plugins)
+        if not source.strip():
+            return None
+        cell = copy.deepcopy(cell)
+        cell.source = source
+        return cell
 
     def _config(self, text: str, where: str) -> None:
         if self.config is not None:
@@ -160,6 +185,7 @@ class _Parser:
                                  manual=cfg.manual, all_or_nothing=cfg.all_or_nothing,
                                  check_cell=bool(load_yaml(text, where).get("check_cell", True)))
         self.questions.append(self.question)
+        self.notes.extend(cfg.notes)
         self.items.append(Item("question-start", question=self.question))
 
     def _end_question(self, text: str, where: str) -> None:
@@ -217,6 +243,10 @@ class _Parser:
         if seeded and cfg.execution != "notebook":
             raise MarkupError(f"{self.path.name}: Otter's intercell seeding ('seed' or "
                               "'generate: seed') needs 'execution: notebook'")
+
+
+def _has_plugin(cell, where: str) -> bool:
+    return cell.cell_type == "code" and bool(remove_plugins(cell.source, where)[1])
 
 
 def _looks_like_marker(head: str) -> bool:

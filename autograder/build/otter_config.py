@@ -49,8 +49,23 @@ GENERATE_INERT = {"show_stdout", "show_hidden", "show_all_public", "pdf", "token
                   "assignment_id", "filtering", "pagebreaks", "debug", "logo", "print_summary",
                   "print_score", "zips", "log_level", "warn_missing_pdf", "assignment_name",
                   "force_public_test_summary", "submit_blank_pdf_on_export_failure",
-                  "use_submission_pdf", "pdf_via_html", "python_version", "channel_priority"}
-QUESTION_KEYS = {"name", "points", "manual", "all_or_nothing", "timeout", "check_cell", "export"}
+                  "use_submission_pdf", "pdf_via_html", "python_version", "channel_priority",
+                  "autograder_dir", "miniconda_path"}
+QUESTION_KEYS = {"name", "points", "manual", "all_or_nothing", "timeout", "check_cell", "export",
+                 "private_points"}
+# Otter keys that would change grading and that coursekit cannot honour: each is an error that
+# says why (the generic unknown-key error would only say that coursekit does not know it).
+UNSUPPORTED = {
+    "plugins": "Otter grading plugins (before_grading/after_grading events: grade overrides, "
+               "rate limits, notifications...) change scores and coursekit has no Otter plugin "
+               "runtime; remove the key, and do what the plugin did outside coursekit (e.g. "
+               "adjust the gradebook CSV from `coursekit grade`)",
+    "points_possible": "it rescales every score; remove it and set the questions' points",
+    "score_threshold": "it turns scores into pass/fail; remove it (coursekit reports points)",
+    "grade_from_log": "coursekit grades the submitted notebook itself, never a log",
+    "serialized_variables": "coursekit grades the submitted notebook itself, never a log",
+    "lang": "coursekit grades Python notebooks only",
+}
 TEST_KEYS = {"hidden", "points", "timeout", "success_message", "failure_message", "name"}
 EXECUTION_MODES = ("graded-code", "notebook")
 
@@ -93,6 +108,10 @@ def load_yaml(text: str, where: str) -> dict:
 
 
 def _unknown(keys, known, what: str, where: str) -> None:
+    for key in sorted(set(keys) & set(UNSUPPORTED) if what in {"ASSIGNMENT CONFIG", "generate"}
+                      else ()):
+        raise MarkupError(f"{where}: Otter's {what} key '{key}' is not supported: "
+                          f"{UNSUPPORTED[key]} (see docs/otter.md)")
     bad = sorted(set(keys) - set(known))
     if bad:
         raise MarkupError(f"{where}: unknown {what} key(s) {bad}; coursekit knows "
@@ -177,6 +196,7 @@ class QuestionConfig:
     manual: bool = False
     all_or_nothing: bool = False
     timeout: float | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def question_config(data: dict, where: str) -> QuestionConfig:
@@ -192,8 +212,23 @@ def question_config(data: dict, where: str) -> QuestionConfig:
             raise MarkupError(f"{where}: a points list holds numbers (one per test)")
     elif points is not None and not isinstance(points, (int, float)):
         raise MarkupError(f"{where}: points must be a number, a list or 'each: N'")
-    return QuestionConfig(str(data["name"]), points, bool(data.get("manual", False)),
-                          bool(data.get("all_or_nothing", False)), data.get("timeout"))
+    cfg = QuestionConfig(str(data["name"]), points, bool(data.get("manual", False)),
+                         bool(data.get("all_or_nothing", False)), data.get("timeout"))
+    if "private_points" in data:
+        cfg.notes.append(_private_points(cfg.name, data["private_points"], where))
+    return cfg
+
+
+def _private_points(question: str, value, where: str) -> str:
+    """`private_points` is not an Otter 7 key: Otter's question config drops it unread, so the
+    question's points come from `points` and the tests alone. coursekit does the same (same
+    points as Otter) and says so, since the author may have meant hidden tests' points."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise MarkupError(f"{where}: private_points must be a number, not {value!r}")
+    return (f"question {question}: 'private_points: {value:g}' has no effect (Otter 7 ignores "
+            "it too: it is not a key of Otter's question config), so the question's points "
+            "come from 'points' and the tests' own points, as in Otter. To weight hidden "
+            "tests, give them 'points' in their TEST CONFIG, or 'points' as a list")
 
 
 def test_config(data: dict, where: str) -> dict:

@@ -12,8 +12,10 @@ Student version of a code cell (docs/otter.md has the full table):
   the student's code;
 - `# IGNORE` lines and `# BEGIN IGNORE` ... `# END IGNORE`: removed from both versions.
 
-Any other marker-like comment (`# BEGIN PLUGIN`, `# SOLUTION PROMPT`, `# HIDDEN` in a solution
-cell...) is a `MarkupError`: no marker is ever silently left in a student notebook.
+Any other marker-like comment (`# SOLUTION PROMPT`, `# HIDDEN` in a solution cell...) is a
+`MarkupError`: no marker is ever silently left in a student notebook. (Otter's `# BEGIN PLUGIN`
+blocks are taken out before, by markup.py with otter_plugins.py; one that reaches here is an
+error too.)
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ MARKERS = {
     # in-code markers (autograder.build.stub)
     "BEGIN SOLUTION", "BEGIN SOLUTION NO PROMPT", "END SOLUTION", "SOLUTION",
     "SOLUTION NO PROMPT", "SEED", "IGNORE", "BEGIN IGNORE", "END IGNORE", "BEGIN PROMPT",
-    "END PROMPT",
+    "END PROMPT", "BEGIN PLUGIN", "BEGIN PLUGIN EXPORT", "END PLUGIN",
     # cell markers (autograder.build.markup)
     "# ASSIGNMENT CONFIG", "# BEGIN QUESTION", "# END QUESTION", "# BEGIN TESTS",
     "# END TESTS", "# BEGIN TEST HELPERS", "# END TEST HELPERS", "# BEGIN SOLUTION",
@@ -77,6 +77,15 @@ Q2_SOLUTION = '''def area(r):
 
 total = int(np.random.default_rng(rng_seed).integers(0, 10, 3).sum())  # SOLUTION
 rows = open("data.csv").read().split()  # SOLUTION'''
+
+# Otter's student-facing plugin blocks: left out of both notebooks (with a warning)
+PLUGINS = '''""" # BEGIN PLUGIN
+plugin: SECRET_plugin.Upload
+args: [nine]
+"""; # END PLUGIN
+""" # BEGIN PLUGIN EXPORT
+plugin: SECRET_plugin.Export
+"""; # END PLUGIN'''
 
 # (code, saved output) of each test cell: public then hidden, per question and format
 OK_TESTS = {
@@ -164,6 +173,7 @@ def master_notebook(ok_format: bool | None = None) -> nbformat.NotebookNode:
         v4.new_raw_cell("# END PROMPT"),
         v4.new_raw_cell("# END QUESTION"),
         v4.new_code_cell("# IGNORE\nprint('SECRET_ignored_cell')"),
+        v4.new_code_cell(PLUGINS),
     ])
 
 

@@ -15,6 +15,7 @@ from nbformat import v4
 from otter_master import MARKERS, master_notebook, write_master
 
 from autograder.adapter import Adapter, InProcessTransport
+from autograder.build import otter_plugins
 from autograder.build import stub as stub_module
 from autograder.build.builder import generate, write_build
 from autograder.build.markup import CELL_MARKERS, parse_solution
@@ -29,7 +30,7 @@ from autograder.runtime.session import load_submission
 REFERENCE_SECRETS = ["SECRET_cube", "SECRET_print", "SECRET_area", "SECRET_markdown_solution",
                      "SECRET_written_answer"]
 IGNORED_SECRETS = ["SECRET_ignored_block", "SECRET_ignored_line", "SECRET_ignored_markdown",
-                   "SECRET_ignored_cell"]
+                   "SECRET_ignored_cell", "SECRET_plugin"]
 
 
 def _build(root: Path, ok_format: bool | None):
@@ -46,14 +47,14 @@ def test_no_marker_leaks_a_solution_or_a_hidden_test(tmp_path, ok_format):
     assert not leaked, f"{leaked} reached the student notebook or the public tests"
     reference = out.bundle["examples/reference.ipynb"]
     assert all(s in reference for s in REFERENCE_SECRETS)
-    assert not [s for s in IGNORED_SECRETS if s in reference], "# IGNORE must drop from both"
+    assert not [s for s in IGNORED_SECRETS if s in reference], "# IGNORE, PLUGIN: in neither"
     hidden = "\n".join(v for k, v in out.bundle.items() if k.startswith("tests/"))
     assert "HIDDEN_" in hidden, "the hidden tests must reach the grader"
 
 
 def test_the_master_notebook_walks_every_marker_the_build_knows():
     known = (stub_module.BLOCKS | stub_module.SUFFIXES | {"BEGIN PROMPT", "END PROMPT"}
-             | CELL_MARKERS)
+             | CELL_MARKERS | set(otter_plugins.BEGIN) | {otter_plugins.END})
     assert known <= MARKERS, f"add {sorted(known - MARKERS)} to otter_master.py's notebook"
 
 
@@ -108,7 +109,7 @@ def _with_cell(cell, at: int = 1) -> nbformat.NotebookNode:
 @pytest.mark.parametrize("cell, named", [
     (v4.new_raw_cell("# BEGIN HIDDEN"), "unknown marker cell"),
     (v4.new_raw_cell("# BEGIN SOLUTION NO PROMPT"), "unknown marker cell"),
-    (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\nprivate_points: 2"), "private_points"),
+    (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\nprivat_points: 2"), "privat_points"),
     (v4.new_raw_cell("# BEGIN QUESTION\nname: qx\npoints: [1, 2]\n"), "lists 2 values"),
 ])
 def test_unknown_cells_and_keys_are_errors(tmp_path, cell, named):
@@ -267,6 +268,6 @@ def test_question_totals_round_the_sum_not_each_step():
 
 def test_marker_errors_name_the_solution_notebook_cell(tmp_path):
     nb = master_notebook()
-    nb.cells.append(v4.new_code_cell('""" # BEGIN PLUGIN\nplugin: x.Y\n"""; # END PLUGIN'))
-    with pytest.raises(MarkupError, match=rf"cell {len(nb.cells)} line 1: .*'# BEGIN PLUGIN'"):
+    nb.cells.append(v4.new_code_cell("x = 1  # SOLUTION PROMPT"))
+    with pytest.raises(MarkupError, match=rf"cell {len(nb.cells)} line 1: .*'# SOLUTION PROMPT'"):
         generate(parse_solution(write_master(tmp_path, nb)), tmp_path)
