@@ -90,8 +90,9 @@ def remove_scratch(adapter, path):
 
 def replay_early_stopping(adapter, model, train, val, *, max_epochs, patience, lr, seed, batch_size,
                           weight_decay):
-    """train_with_early_stopping's recipe, step by step, on a dropout-free model of the adapter
-    (the cross-entropy gradient is computed here). Returns the history it must produce."""
+    """train_with_early_stopping's recipe, step by step, on a model of the adapter (the
+    cross-entropy gradient is computed here; each batch's dropout masks are drawn once, as in one
+    forward pass). Returns the history it must produce."""
     ids, mask, labels = train
     adapter.seed(seed)  # torch.manual_seed(seed)
     opt = adapter.new("torch.optim.AdamW", model.call("parameters"), lr=lr, weight_decay=weight_decay)
@@ -102,9 +103,11 @@ def replay_early_stopping(adapter, model, train, val, *, max_epochs, patience, l
         total = 0.0
         for start in range(0, len(labels), batch_size):
             b = order[start:start + batch_size]
+            rng_state = adapter.call("torch.get_rng_state")  # backward runs forward again: same dropout masks
             logits = model.call("forward", ids[b], mask[b])
             total += F.cross_entropy(logits, labels[b]).item() * len(b)
             dlogits = (logits.softmax(-1) - F.one_hot(labels[b], logits.shape[-1]).float()) / len(b)
+            adapter.call("torch.set_rng_state", rng_state)
             model.backward("forward", ids[b], mask[b], grad_output=dlogits)
             opt.call("step")
         val_loss = adapter.call("average_loss", model, val)

@@ -32,7 +32,7 @@ replay_early_stopping = _helpers.replay_early_stopping
 want_confusion = _helpers.want_confusion
 
 
-@pytest.mark.question('q2', points=2.0833333333333335, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=1.9230769230769231, hidden=False, timeout=60.0)
 def test_output_shapes(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGTAC", "GGA", "T"])
@@ -41,7 +41,7 @@ def test_output_shapes(sub):
     assert tuple(model.call("features", ids, mask).shape) == (3, 7, 16), "features: expected (B, T, d_model) = (3, 7, 16)"
 
 
-@pytest.mark.question('q2', points=2.0833333333333335, hidden=False, timeout=60.0)
+@pytest.mark.question('q2', points=1.9230769230769231, hidden=False, timeout=60.0)
 def test_padding_does_not_change_logits(sub):
     model = small_model(sub)
     ids, mask = encode_rows(["ACGTAC", "GGA"])

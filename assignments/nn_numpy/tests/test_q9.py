@@ -25,7 +25,7 @@ demo_gradient = _helpers.demo_gradient
 blobs = _helpers.blobs
 
 
-@pytest.mark.question('q9', points=1.25, hidden=False, timeout=40.0)
+@pytest.mark.question('q9', points=1.1111111111111112, hidden=False, timeout=40.0)
 def test_train_step_loss_falls_on_a_fixed_batch(sub):
     X, y = blobs(32, 8, 3, seed=0)
     model = sub.call("build_mlp", [8, 16, 3], 0.0, 0)

@@ -45,7 +45,7 @@ seeded_pair = _helpers.seeded_pair
 up_to_eos = _helpers.up_to_eos
 
 
-@pytest.mark.question('q2', points=1.1428571428571428, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=1.0, hidden=False, timeout=30.0)
 def test_mha_split_merge_roundtrip(sub):
     mha = sub.new("MultiHeadAttention", 16, 4)
     x = randn(2, 5, 16, seed=31)
@@ -54,7 +54,7 @@ def test_mha_split_merge_roundtrip(sub):
     assert_close(mha.call("merge_heads", heads), x, name="merge_heads(split_heads(x))")
 
 
-@pytest.mark.question('q2', points=1.1428571428571428, hidden=False, timeout=30.0)
+@pytest.mark.question('q2', points=1.0, hidden=False, timeout=30.0)
 def test_mha_shapes(sub):
     mha = sub.new("MultiHeadAttention", 16, 4)
     names = sorted(mha.state_dict())
