@@ -110,7 +110,10 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--dim-ff", type=int, default=512)
     parser.add_argument("--warmup", type=int, default=1000)
-    parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--embed-std", type=float, default=None,
+                        help="re-initialise both embeddings as N(0, std^2); default d_model ** -0.5, "
+                             "0 keeps nn.Embedding's N(0, 1)")
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--alpha", type=float, default=0.6)
     parser.add_argument("--subset", type=int, default=0, help="train on the first N pairs only")
@@ -144,6 +147,10 @@ def main() -> None:
 
     model = ns["TransliterationTransformer"](len(src_vocab), len(tgt_vocab), args.d_model, 4, args.layers,
                                              args.dim_ff, 0.1)
+    embed_std = args.d_model ** -0.5 if args.embed_std is None else args.embed_std
+    if embed_std:  # x sqrt(d_model) on N(0, 1) rows drowns the positional encoding
+        for embedding in (model.src_embed, model.tgt_embed):
+            torch.nn.init.normal_(embedding.weight, 0.0, embed_std)
     n_params = sum(p.numel() for p in model.parameters())
     start, wall = time.process_time(), time.time()
     history = train(ns, args, pairs, src_stoi, tgt_stoi, tgt_vocab, dev_src, dev_refs, model)
