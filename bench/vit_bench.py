@@ -12,6 +12,7 @@ budget is spent. Both are scored on the official 10,000-image test split, which 
 
     COURSEKIT_MIRROR=/work/shared/datasets nice -n 10 .venv/bin/python bench/vit_bench.py --threads 2 --budget-s 900
     .venv/bin/python bench/vit_bench.py --subset 2000 --budget-s 60 --test-subset 2000   # quick look
+    ... bench/vit_bench.py --threads 2 --budget-s 1600 --augment crop-flip      # short budgets: lighter augmentation
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def data(cnn: dict, vit: dict, args: argparse.Namespace):
         return torch.utils.data.DataLoader(dataset, batch_size=args.batch_size, shuffle=True, drop_last=True,
                                            generator=torch.Generator().manual_seed(args.seed), num_workers=args.workers)
 
-    vit_train = train_loader(vit["build_transforms"](mean, std, True, extra=vit["strong_augmentation"]()))
+    extra = vit["strong_augmentation"]() if args.augment == "strong" else None
+    vit_train = train_loader(vit["build_transforms"](mean, std, True, extra=extra))
     cnn_train = train_loader(cnn["build_transforms"](mean, std, True))
     test = torch.utils.data.DataLoader(bench.ArrayDataset(X_test, y_test, cnn["build_transforms"](mean, std, False)),
                                        batch_size=500, num_workers=args.workers)
@@ -118,6 +120,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--vit-lr", type=float, default=1e-3)
     p.add_argument("--cnn-lr", type=float, default=0.1)
     p.add_argument("--smoothing", type=float, default=0.1)
+    p.add_argument("--augment", choices=["strong", "crop-flip"], default="strong",
+                   help="ViT training augmentation: the reference's crop + flip + strong_augmentation() "
+                        "(TrivialAugmentWide), or crop + flip only (the CNN's)")
     p.add_argument("--patch", type=int, default=4)
     p.add_argument("--dim", type=int, default=128)
     p.add_argument("--depth", type=int, default=4)
