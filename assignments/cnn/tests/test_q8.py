@@ -38,7 +38,7 @@ load_by_order = _helpers.load_by_order
 n_params = _helpers.n_params
 
 
-@pytest.mark.question('q8', points=1.6666666666666667, hidden=False, timeout=30.0)
+@pytest.mark.question('q8', points=1.25, hidden=False, timeout=30.0)
 def test_schedule_landmarks(sub):
     got = [sub.call("warmup_cosine", t, 20, 4) for t in [0, 3, 4, 12, 20]]
     for value, want, what in zip(got, [0.25, 1.0, 1.0, 0.5, 0.0], ["step 0", "last warm-up step", "first decay step",
