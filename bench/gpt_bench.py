@@ -13,7 +13,7 @@ the process's (all threads); wall time depends on the machine's load, printed to
 
     COURSEKIT_MIRROR=/work/shared/datasets nice -n 10 .venv/bin/python bench/gpt_bench.py --threads 2
     .venv/bin/python bench/gpt_bench.py --iters 200 --no-baseline        # quick look
-    .venv/bin/python bench/gpt_bench.py --iters 8000                      # the longer budget
+    .venv/bin/python bench/gpt_bench.py --iters 9600 --lr 2e-3 --no-baseline  # the 10-minute budget
     .venv/bin/python bench/gpt_bench.py --device cuda --iters 5000 --n-layer 6 --n-embd 384 --block-size 256 --batch-size 64
 """
 
