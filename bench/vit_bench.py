@@ -73,11 +73,26 @@ def data(cnn: dict, vit: dict, args: argparse.Namespace):
                                            generator=torch.Generator().manual_seed(args.seed), num_workers=args.workers)
 
     extra = vit["strong_augmentation"]() if args.augment == "strong" else None
-    vit_train = train_loader(vit["build_transforms"](mean, std, True, extra=extra))
+    vit_transform = vit["build_transforms"](mean, std, args.augment in ("strong", "crop-flip"), extra=extra)
+    if args.augment == "flip":
+        vit_transform = flip_then(vit_transform)
+    vit_train = train_loader(vit_transform)
     cnn_train = train_loader(cnn["build_transforms"](mean, std, True))
     test = torch.utils.data.DataLoader(bench.ArrayDataset(X_test, y_test, cnn["build_transforms"](mean, std, False)),
                                        batch_size=500, num_workers=args.workers)
     return vit_train, cnn_train, test
+
+
+def flip_then(transform):
+    """`transform` after a horizontal flip with probability 1/2 (torch's RNG) of the uint8 (H, W, C) image."""
+    import torch
+
+    def apply(image: np.ndarray):
+        if torch.rand(()) < 0.5:
+            image = np.ascontiguousarray(image[:, ::-1])  # (H, W, C): flip the width axis
+        return transform(image)
+
+    return apply
 
 
 def resized_scheduler(make_sched, opt, total: int, warmup: int, done: int):
@@ -142,9 +157,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--vit-lr", type=float, default=1e-3)
     p.add_argument("--cnn-lr", type=float, default=0.1)
     p.add_argument("--smoothing", type=float, default=0.1)
-    p.add_argument("--augment", choices=["strong", "crop-flip"], default="strong",
+    p.add_argument("--augment", choices=["strong", "crop-flip", "flip", "none"], default="strong",
                    help="ViT training augmentation: the reference's crop + flip + strong_augmentation() "
-                        "(TrivialAugmentWide), or crop + flip only (the CNN's)")
+                        "(TrivialAugmentWide), crop + flip only (the CNN's), a horizontal flip only, or none")
     p.add_argument("--patch", type=int, default=4)
     p.add_argument("--dim", type=int, default=128)
     p.add_argument("--depth", type=int, default=4)

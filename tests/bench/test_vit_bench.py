@@ -1,10 +1,12 @@
-"""bench/vit_bench.py's budgeted training: the re-sized warm-up + cosine schedule lands where a
-fresh schedule over the new length would be, and training ends with the cosine at its end."""
+"""bench/vit_bench.py: the re-sized warm-up + cosine schedule lands where a fresh schedule over the
+new length would be, budgeted training ends with the cosine at its end, and `--augment flip`
+mirrors the width axis of about half the images and nothing else."""
 
 import importlib.util
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -63,3 +65,15 @@ def test_train_for_budget_ends_on_its_plan(vit_bench):
     assert r["steps"] <= r["planned_steps"] and r["train_cpu_s"] < 0.3 + 1.0
     if r["steps"] == r["planned_steps"]:  # the plan was reached before the budget: the cosine is at its end
         assert r["final_lr_factor"] < 1e-9, f"lr factor {r['final_lr_factor']} at the end of the plan"
+
+
+def test_flip_then_mirrors_the_width_axis_half_the_time(vit_bench):
+    torch.manual_seed(0)
+    image = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)  # (H, W, C), no symmetry
+    flip = vit_bench.flip_then(lambda x: x.copy())
+    outs = [flip(image) for _ in range(400)]
+    kept = sum(np.array_equal(o, image) for o in outs)
+    mirrored = sum(np.array_equal(o, image[:, ::-1]) for o in outs)
+    assert kept + mirrored == 400, "every output is the image or its left-right mirror"
+    assert 160 < mirrored < 240, f"{mirrored} of 400 mirrored, expected about half"
+    assert all(o.flags.c_contiguous for o in outs), "torchvision's ToImage needs contiguous arrays"
