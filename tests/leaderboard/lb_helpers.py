@@ -33,8 +33,8 @@ class FakeSplice:
 
 
 # A fixed salt makes the public/private split, and so every test that depends on it,
-# deterministic: a fresh random salt put a one-wrong-row submission below the baseline about
-# once in fifty runs (a 16-row test split can have a tiny public part). With this salt the
+# deterministic: a fresh random salt once put a one-wrong-row submission below the baseline in
+# CI (a 16-row test split can have a tiny public part). With this salt the
 # fake dna-splice test has 9 public rows (N 4, IE 3, EI 2) and its first id is public.
 TEST_SALT = "coursekit-test-salt-12"
 
